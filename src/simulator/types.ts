@@ -1,0 +1,76 @@
+/**
+ * The contract between the simulator's platform (HTTP/TLS server, identity, auth, throttling, chaos,
+ * $batch, control surface) and its Graph resources (calls and call records). Resource modules export
+ * `Route`s; the platform matches them, authenticates, throttles and dispatches.
+ */
+
+/** The app a validated Graph access token belongs to. */
+export interface SimApp {
+  appId: string;
+  tenantId: string;
+  /** Application permissions (the token's `roles` claim), e.g. `CallRecords.Read.All`. */
+  roles: readonly string[];
+}
+
+export type GraphVersion = 'v1.0' | 'beta';
+
+/** One Graph request, as a resource handler sees it (top-level or an item inside `$batch`). */
+export interface SimRequest {
+  method: string;
+  /** Path after the version prefix, percent-decoded, without query: `/communications/callRecords/abc`. */
+  path: string;
+  /** The query string as sent (no leading `?`), for handlers that must echo it (nextLink). */
+  rawQuery: string;
+  /** Parsed query options. Keys keep their `$` (`$filter`), values are decoded. */
+  query: URLSearchParams;
+  /** Request headers with lower-case names. */
+  headers: Readonly<Record<string, string>>;
+  /** Parsed JSON body, or undefined when there was none. */
+  body: unknown;
+  version: GraphVersion;
+  /** Absolute versioned base URL as the client reached it, e.g. `https://127.0.0.1:8443/v1.0`. */
+  baseUrl: string;
+  app: SimApp;
+}
+
+export interface SimResponse {
+  status: number;
+  headers?: Record<string, string>;
+  /** JSON-serialisable body; omitted for 204. */
+  body?: unknown;
+}
+
+export type RouteParams = Readonly<Record<string, string>>;
+
+export interface Route {
+  method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
+  /** Path pattern after the version prefix, with `{name}` segments: `/communications/calls/{id}/answer`. */
+  pattern: string;
+  /** Name used for per-route counters, e.g. `callRecords.list`. */
+  name: string;
+  /** Application permissions of which the token must hold at least one; 403 otherwise. */
+  anyOfRoles: readonly string[];
+  /**
+   * Throttle buckets this request counts against (see REFERENCE.md section 5), for example
+   * `['callRecords:list']` or [`callRecords:record:${id}`]. The platform adds the per-app-per-tenant
+   * and global buckets itself and scopes every key by app and tenant.
+   */
+  throttleKeys(req: SimRequest, params: RouteParams): readonly string[];
+  handle(req: SimRequest, params: RouteParams): SimResponse | Promise<SimResponse>;
+}
+
+/**
+ * Thrown by handlers for any Graph error; the platform renders Graph's error envelope
+ * `{"error":{"code","message","innerError":{"request-id","date","client-request-id"}}}`.
+ */
+export class GraphHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'GraphHttpError';
+  }
+}
