@@ -74,3 +74,32 @@ export class GraphHttpError extends Error {
     this.name = 'GraphHttpError';
   }
 }
+
+/** Options of the Graph resource modules (calls and call records). */
+export interface ResourceOptions {
+  /** Seed of the deterministic data generator. */
+  seed: number;
+  /** How many call records to generate across the 30 days before `now()`. */
+  callRecordCount: number;
+  /** The simulator's clock: retention (30 days) and call timestamps are relative to it. */
+  now: () => Date;
+  /** Delay before a created call moves from `establishing` to `established`. */
+  callEstablishDelayMs: number;
+}
+
+/** What the resource modules hand to the platform. */
+export interface GraphResources {
+  routes: readonly Route[];
+  /** Back to the generated data set (fixtures dropped, calls cleared). */
+  reset(): void;
+  /**
+   * Loads fixtures: a JSON document `{ value: [callRecord, ...] }` or `{ calls: [...], callRecords: [...] }`,
+   * or the name of a bundled fixture (`seed-004`). Replaces the data set unless `merge` is set. Returns the
+   * number of entities loaded.
+   */
+  loadFixtures(source: string | object, options?: { merge?: boolean }): number;
+  /** Read-only views for tests and benchmarks. */
+  snapshot(): { calls: readonly unknown[]; callRecords: readonly unknown[] };
+  /** Stops timers (pending state transitions). */
+  close(): void;
+}
