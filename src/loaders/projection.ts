@@ -1,0 +1,59 @@
+import type { SelectionTree } from './selection.js';
+
+/**
+ * Translates what an operation selected on a Call or CallRecord into the Graph query that returns just
+ * that: `$select` of the Graph properties behind the selected fields, and `$expand` for the navigation
+ * properties Graph does not list (sessions, segments, participants_v2).
+ */
+
+/** GraphQL field on Call -> Graph property. Call fields keep Graph's names. */
+const CALL_PROPERTIES: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    'id', 'callbackUri', 'callChainId', 'callOptions', 'callRoutes', 'chatInfo', 'direction', 'incomingContext',
+    'mediaConfig', 'mediaState', 'meetingInfo', 'myParticipantId', 'requestedModalities', 'resultInfo', 'source',
+    'state', 'subject', 'targets', 'tenantId', 'toneInfo', 'transcription',
+  ].map((name) => [name, name]),
+);
+
+/** GraphQL field on CallRecord -> Graph property; sessions and participants come by `$expand`. */
+const CALL_RECORD_PROPERTIES: Readonly<Record<string, string>> = {
+  id: 'id',
+  version: 'version',
+  type: 'type',
+  modalities: 'modalities',
+  startDateTime: 'startDateTime',
+  endDateTime: 'endDateTime',
+  lastModifiedDateTime: 'lastModifiedDateTime',
+  joinWebUrl: 'joinWebUrl',
+  organizer: 'organizer_v2',
+};
+
+export const CALL_FIELDS = Object.keys(CALL_PROPERTIES);
+export const CALL_RECORD_FIELDS = [...Object.keys(CALL_RECORD_PROPERTIES), 'sessions', 'participants'];
+
+/** Graph's documented `$expand` forms on a call record; each is requested on its own. */
+export type CallRecordExpansion = 'sessions' | 'sessions($expand=segments)' | 'participants_v2';
+
+export interface CallRecordProjection {
+  /** Graph properties for `$select`; always includes `id`. */
+  select: string[];
+  /** Expansions the selection needs, each its own request per record. */
+  expansions: CallRecordExpansion[];
+}
+
+export function callProjection(tree: SelectionTree): string[] {
+  return withId([...tree.keys()].flatMap((name) => CALL_PROPERTIES[name] ?? []));
+}
+
+export function callRecordProjection(tree: SelectionTree): CallRecordProjection {
+  const select = withId([...tree.keys()].flatMap((name) => CALL_RECORD_PROPERTIES[name] ?? []));
+  const expansions: CallRecordExpansion[] = [];
+  const sessions = tree.get('sessions');
+  if (sessions) expansions.push(sessions.has('segments') ? 'sessions($expand=segments)' : 'sessions');
+  if (tree.has('participants')) expansions.push('participants_v2');
+  return { select, expansions };
+}
+
+function withId(properties: string[]): string[] {
+  return [...new Set(['id', ...properties])].sort();
+}

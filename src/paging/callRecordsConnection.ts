@@ -1,0 +1,121 @@
+import type { GraphCallOptions, GraphClient } from '../graph/client.js';
+import type { GraphCallRecord } from '../graph/types.js';
+import type { Loaders } from '../loaders/index.js';
+import { toGatewayError } from '../upstreamErrors.js';
+import { CursorCodec, type CursorPosition } from './cursor.js';
+
+/** Graph's default and largest call-record page. */
+export const GRAPH_MAX_PAGE_SIZE = 60;
+/** Empty pages are legal in Graph; a chain of them is not followed forever. */
+const MAX_PAGES_PER_OPERATION = 50;
+
+export interface CallRecordEdgeResult {
+  cursor: string;
+  node: GraphCallRecord;
+}
+
+export interface CallRecordConnectionResult {
+  edges: CallRecordEdgeResult[];
+  nodes: GraphCallRecord[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+export interface ConnectionRequest {
+  /** The OData `$filter` for the caller's filter, or undefined for none. */
+  odataFilter: string | undefined;
+  /** Digest binding cursors to the caller's filter. */
+  filterDigest: string;
+  first: number;
+  after: string | undefined;
+  /** Graph properties the selection needs on each record. */
+  select: readonly string[];
+}
+
+interface GraphPage {
+  value?: GraphCallRecord[];
+  '@odata.nextLink'?: string;
+}
+
+/**
+ * One page of a forward-only Relay connection over Graph's call-record list. Graph's own pages are
+ * requested with a page size fixed for the whole chain (kept in the cursor) and followed through
+ * `@odata.nextLink` until `first` records are in hand, so `first` is exact whatever Graph's page sizes.
+ * A cursor names the Graph page holding the next record and its index there.
+ */
+export async function loadCallRecordsPage(
+  deps: { graph: GraphClient; codec: CursorCodec; loaders: Loaders; options: GraphCallOptions },
+  request: ConnectionRequest,
+): Promise<CallRecordConnectionResult> {
+  const { graph, codec } = deps;
+  let position: CursorPosition = request.after
+    ? codec.decode(request.after, request.filterDigest)
+    : { path: firstPagePath(request), pageSize: Math.min(request.first, GRAPH_MAX_PAGE_SIZE), index: 0 };
+
+  const nodes: GraphCallRecord[] = [];
+  const positions: CursorPosition[] = [];
+  for (let pages = 0; nodes.length < request.first && position.path !== null; pages++) {
+    if (pages >= MAX_PAGES_PER_OPERATION) break;
+    const { path, pageSize, index } = position;
+    let page: GraphPage;
+    let nextPath: string | null;
+    try {
+      const response = await graph.request<GraphPage>(
+        { method: 'GET', path, headers: { Prefer: `odata.maxpagesize=${pageSize}` } },
+        deps.options,
+      );
+      page = response.body;
+      const nextLink = page['@odata.nextLink'];
+      nextPath = typeof nextLink === 'string' ? graph.toRelative(nextLink) : null;
+    } catch (error) {
+      throw toGatewayError(error);
+    }
+    const values = Array.isArray(page.value) ? page.value : [];
+    const taken = await completeSelection(deps.loaders, path, values.slice(index, index + request.first - nodes.length), request.select);
+    taken.forEach((record, offset) => {
+      const next = index + offset + 1;
+      nodes.push(record);
+      positions.push(next < values.length ? { path, pageSize, index: next } : { path: nextPath, pageSize, index: 0 });
+    });
+    position = positions.length > 0 && index + taken.length < values.length ? (positions.at(-1) as CursorPosition) : { path: nextPath, pageSize, index: 0 };
+  }
+
+  const edges = nodes.map((node, i) => ({ node, cursor: codec.encode(positions[i] as CursorPosition, request.filterDigest) }));
+  return {
+    edges,
+    nodes,
+    pageInfo: {
+      hasNextPage: position.path !== null,
+      hasPreviousPage: false,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
+function firstPagePath(request: ConnectionRequest): string {
+  const parts = [`$select=${request.select.map(encodeURIComponent).join(',')}`];
+  if (request.odataFilter) parts.push(`$filter=${encodeURIComponent(request.odataFilter)}`);
+  return `/communications/callRecords?${parts.join('&')}`;
+}
+
+/**
+ * A cursor replays the `$select` of the operation that made it (Graph's nextLink keeps the original
+ * query options). When this operation needs properties that page lacks, the records are completed with
+ * batched GETs by id rather than returned with silent nulls.
+ */
+async function completeSelection(
+  loaders: Loaders,
+  pagePath: string,
+  records: GraphCallRecord[],
+  needed: readonly string[],
+): Promise<GraphCallRecord[]> {
+  const pageSelect = new URLSearchParams(pagePath.slice(pagePath.indexOf('?') + 1)).get('$select');
+  const have = new Set(pageSelect === null ? needed : pageSelect.split(','));
+  const missing = needed.filter((property) => !have.has(property));
+  if (missing.length === 0 || records.length === 0) return records;
+  const complete = await loaders.callRecord.loadMany(records.map((record) => ({ id: String(record.id), select: needed })));
+  return complete.map((result, i) => {
+    if (result instanceof Error) throw result;
+    return { ...records[i], ...result };
+  });
+}
