@@ -4,6 +4,15 @@
  * retries and bytes.
  */
 
+import { Agent, type Dispatcher } from 'undici';
+import { createMsalTokenProvider, type TokenProvider } from './auth/msal.js';
+import { BatchTransport } from './batch.js';
+import { buildChain } from './chain.js';
+import { resolveGraphConfig, type GraphClientConfig, type GraphLogger } from './config.js';
+import { GraphHostRefusedError, graphErrorFrom } from './errors.js';
+import { emptyStats, systemClock, type Clock, type GraphClientStats, type GraphContext } from './pipeline.js';
+import { parseRetryAfter } from './retryAfter.js';
+
 export type GraphMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 export interface GraphRequest {
@@ -28,6 +37,8 @@ export interface GraphCallOptions {
    * DELETE, false otherwise. A non-idempotent request is retried only on 429 (Graph did not act).
    */
   idempotent?: boolean;
+  /** Attempts for this request, first included; default the client's `retry.maxAttempts`, never more. */
+  maxAttempts?: number;
 }
 
 export interface GraphResponse<T = unknown> {
@@ -61,4 +72,170 @@ export interface GraphClient {
   toRelative(absoluteUrl: string): string;
   /** Stops timers and closes sockets. */
   close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The implementation: configuration resolved once, one undici pool, one MSAL app, one handler chain.
+
+export type { GraphClientConfig, GraphCredential, GraphLogger, NationalCloud, GraphApiVersion } from './config.js';
+export { GraphConfigError, NATIONAL_CLOUDS, resolveGraphConfig } from './config.js';
+export { GraphError, GraphHostRefusedError, GraphOutcomeUnknownError, GraphTransportError } from './errors.js';
+export { TokenAcquisitionError, type TokenProvider } from './auth/msal.js';
+export type { Clock, GraphClientStats } from './pipeline.js';
+
+/** Test and embedding seams; production passes none. */
+export interface GraphClientDeps {
+  /** Replaces MSAL (tests that are not about tokens). */
+  tokenProvider?: TokenProvider;
+  /** Replaces Date.now / setTimeout / Math.random for retry waits and deadlines. */
+  clock?: Partial<Clock>;
+  /** Overrides `config.logger`. */
+  logger?: GraphLogger;
+}
+
+export interface InstrumentedGraphClient extends GraphClient {
+  /** A snapshot of the client's counters. */
+  stats(): GraphClientStats;
+}
+
+const silentLogger: GraphLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const METHODS = new Set<GraphMethod>(['GET', 'POST', 'PATCH', 'DELETE']);
+
+function parseBody(text: string, headers: Headers): unknown {
+  if (text === '') return undefined;
+  const type = headers.get('content-type') ?? '';
+  if (type.includes('json') || /^\s*[[{]/.test(text)) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/**
+ * Builds the Graph client. Validates `config` at once (a GraphConfigError lists every problem) and
+ * refuses the China cloud. `close()` stops the batch timer and closes the connection pool.
+ */
+export function createGraphClient(config: GraphClientConfig, deps: GraphClientDeps = {}): InstrumentedGraphClient {
+  const resolved = resolveGraphConfig(config);
+  const logger = deps.logger ?? config.logger ?? silentLogger;
+  const clock: Clock = { ...systemClock, ...deps.clock };
+  const stats = emptyStats();
+  const agentOptions: Agent.Options = resolved.caCertificate ? { connect: { ca: resolved.caCertificate } } : {};
+  const dispatcher: Dispatcher = new Agent(agentOptions);
+  const tokens = deps.tokenProvider ?? createMsalTokenProvider(resolved, dispatcher, logger);
+  const chain = buildChain({
+    config: resolved,
+    clock,
+    logger,
+    stats,
+    tokens,
+    dispatcher,
+    freshDispatcher: () => new Agent(agentOptions),
+  });
+  let closed = false;
+
+  async function request<T>(req: GraphRequest, options: GraphCallOptions = {}): Promise<GraphResponse<T>> {
+    if (closed) throw new Error('the Graph client is closed');
+    if (!METHODS.has(req.method)) throw new TypeError(`method must be GET, POST, PATCH or DELETE, got ${String(req.method)}`);
+    if (typeof req.path !== 'string' || !req.path.startsWith('/') || req.path.startsWith('//')) {
+      throw new TypeError(`path must be relative to the versioned Graph base and start with one "/", got ${JSON.stringify(req.path)}`);
+    }
+    if (options.signal?.aborted) throw options.signal.reason;
+    const headers = new Headers(req.headers);
+    headers.set('accept', 'application/json');
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = JSON.stringify(req.body);
+      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+    }
+    const maxAttempts = Math.max(1, Math.min(resolved.maxAttempts, options.maxAttempts ?? resolved.maxAttempts));
+    const ctx: GraphContext = {
+      method: req.method,
+      url: new URL(`${resolved.baseUrl}${req.path}`),
+      path: req.path,
+      headers,
+      body,
+      idempotent: options.idempotent ?? (req.method === 'GET' || req.method === 'DELETE'),
+      deadline: options.deadline,
+      signal: options.signal,
+      maxAttempts,
+      clientRequestId: '',
+      attempt: 0,
+      attemptSignal: undefined,
+      freshConnection: false,
+    };
+    const raw = await chain(ctx);
+    const parsed = parseBody(raw.bodyText, raw.headers);
+    if (raw.status >= 200 && raw.status < 300) {
+      return {
+        status: raw.status,
+        headers: raw.headers,
+        body: parsed as T,
+        clientRequestId: ctx.clientRequestId,
+        requestId: raw.headers.get('request-id') ?? undefined,
+      };
+    }
+    throw graphErrorFrom({
+      status: raw.status,
+      headers: raw.headers,
+      body: parsed,
+      clientRequestId: ctx.clientRequestId,
+      method: req.method,
+      path: req.path,
+      retryAfterMs: parseRetryAfter(raw.headers.get('retry-after'), clock.now()),
+    });
+  }
+
+  const transport = new BatchTransport(
+    (req, options) => request(req, options),
+    {
+      maxItems: resolved.batchMaxItems,
+      windowMs: resolved.batchWindowMs,
+      maxAttempts: resolved.maxAttempts,
+      baseDelayMs: resolved.baseDelayMs,
+      maxDelayMs: resolved.maxDelayMs,
+    },
+    clock,
+    stats,
+  );
+
+  const versionPrefix = `/${resolved.apiVersion}/`;
+  function toRelative(absoluteUrl: string): string {
+    let url: URL;
+    try {
+      url = new URL(absoluteUrl);
+    } catch {
+      throw new GraphHostRefusedError(String(absoluteUrl), resolved.baseUrl);
+    }
+    if (url.origin !== resolved.graphOrigin || url.username !== '' || url.password !== '' || !url.pathname.startsWith(versionPrefix)) {
+      throw new GraphHostRefusedError(url.href, resolved.baseUrl);
+    }
+    return `${url.pathname.slice(versionPrefix.length - 1)}${url.search}`;
+  }
+
+  return {
+    request,
+    batch: (reqs, options) => transport.enqueue(reqs, options),
+    followLink: (absoluteUrl, options = {}) => {
+      let path: string;
+      try {
+        path = toRelative(absoluteUrl);
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+      const { headers, ...callOptions } = options;
+      return request({ method: 'GET', path, ...(headers ? { headers } : {}) }, callOptions);
+    },
+    toRelative,
+    stats: () => ({ ...stats, batchSizes: [...stats.batchSizes] }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      transport.close();
+      await dispatcher.close();
+    },
+  };
 }

@@ -1,0 +1,318 @@
+/**
+ * The shared `$batch` transport. GET items from every concurrent caller wait in one queue for a short
+ * coalescing window, then go out as `POST /$batch` requests of at most 20 items (REFERENCE.md 4):
+ * - identical GETs (same path and headers) in one flush are sent once and fanned out to every caller;
+ * - a flush of a single item is sent as a plain GET;
+ * - answers are matched by `id`, whatever their order;
+ * - items answered 429/503/504 are re-queued on their own, after the largest item Retry-After of their
+ *   batch, within the attempt limit and each caller's deadline (LESSONS 3);
+ * - an outer failure goes through the normal pipeline's retry (the batch holds only GETs, so it is
+ *   idempotent) and, when final, lands in every slot of that batch;
+ * - a caller's abort or deadline settles its own slots at once without disturbing the others.
+ * Every slot settles with a GraphResponse or an Error; the promise returned to a caller never rejects.
+ */
+import type { GraphCallOptions, GraphRequest, GraphResponse } from './client.js';
+import { GraphError, GraphTransportError, graphErrorFrom } from './errors.js';
+import type { Clock, GraphClientStats } from './pipeline.js';
+import { backoffDelay, parseRetryAfter } from './retryAfter.js';
+
+export interface BatchTransportOptions {
+  maxItems: number;
+  windowMs: number;
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** How the transport sends: the client's own pipeline (`request`). */
+export type BatchSend = (req: GraphRequest, options: GraphCallOptions) => Promise<GraphResponse>;
+
+interface Slot {
+  readonly req: GraphRequest;
+  readonly key: string;
+  readonly deadline: number | undefined;
+  /** Sends so far (item-level). */
+  attempts: number;
+  /** Epoch ms before which the slot is not flushed. */
+  notBefore: number;
+  settled: boolean;
+  settle(value: GraphResponse | Error): void;
+}
+
+/** One outgoing request (a `$batch` or a plain GET) and the slots waiting on it. */
+interface InFlight {
+  readonly controller: AbortController;
+  readonly slots: Slot[];
+}
+
+interface BatchItemResponse {
+  id?: unknown;
+  status?: unknown;
+  headers?: unknown;
+  body?: unknown;
+}
+
+const RETRYABLE = new Set([429, 503, 504]);
+
+function dedupeKey(req: GraphRequest): string {
+  const headers = Object.entries(req.headers ?? {})
+    .map(([k, v]) => [k.toLowerCase(), v] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `${req.path}\n${JSON.stringify(headers)}`;
+}
+
+function toHeaders(raw: unknown): Headers {
+  const headers = new Headers();
+  if (typeof raw === 'object' && raw !== null) {
+    for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') headers.set(k, v);
+  }
+  return headers;
+}
+
+export class BatchTransport {
+  private queue: Slot[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerAt = Infinity;
+  private readonly inFlight = new Set<InFlight>();
+  private closed = false;
+
+  constructor(
+    private readonly send: BatchSend,
+    private readonly opts: BatchTransportOptions,
+    private readonly clock: Clock,
+    private readonly stats: GraphClientStats,
+  ) {}
+
+  enqueue<T>(reqs: readonly GraphRequest[], options: GraphCallOptions = {}): Promise<Array<GraphResponse<T> | Error>> {
+    const { signal, deadline } = options;
+    const promises = reqs.map(
+      (req) =>
+        new Promise<GraphResponse<T> | Error>((resolve) => {
+          if (this.closed) return resolve(new Error('the Graph client is closed'));
+          if (req.method !== 'GET') {
+            return resolve(new TypeError(`batch() carries GET requests only, got ${String(req.method)} ${req.path}`));
+          }
+          if (signal?.aborted) return resolve(signal.reason as Error);
+          let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+          const onAbort = (): void => slot.settle(signal?.reason as Error);
+          const slot: Slot = {
+            req,
+            key: dedupeKey(req),
+            deadline,
+            attempts: 0,
+            notBefore: this.clock.now() + this.opts.windowMs,
+            settled: false,
+            settle: (value) => {
+              if (slot.settled) return;
+              slot.settled = true;
+              if (deadlineTimer !== undefined) clearTimeout(deadlineTimer);
+              signal?.removeEventListener('abort', onAbort);
+              resolve(value as GraphResponse<T> | Error);
+              this.onSlotSettled();
+            },
+          };
+          signal?.addEventListener('abort', onAbort, { once: true });
+          if (deadline !== undefined) {
+            deadlineTimer = setTimeout(
+              () => slot.settle(new GraphTransportError('deadline', '', 'GET', req.path)),
+              Math.max(0, deadline - this.clock.now()),
+            );
+          }
+          this.queue.push(slot);
+        }),
+    );
+    this.schedule();
+    return Promise.all(promises);
+  }
+
+  /** Settles every waiting slot with an error and stops the timer; in-flight requests are aborted. */
+  close(): void {
+    this.closed = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const err = new Error('the Graph client is closed');
+    for (const slot of this.queue) slot.settle(err);
+    this.queue = [];
+    for (const flight of [...this.inFlight]) {
+      for (const slot of flight.slots) slot.settle(err);
+      flight.controller.abort(err);
+    }
+  }
+
+  private schedule(): void {
+    this.queue = this.queue.filter((s) => !s.settled);
+    if (this.closed || this.queue.length === 0) return;
+    const at = Math.min(...this.queue.map((s) => s.notBefore));
+    if (this.timer !== undefined && this.timerAt <= at) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      this.flush();
+    }, Math.max(0, at - this.clock.now()));
+  }
+
+  /** Aborts an in-flight request once nobody waits for it any more. */
+  private onSlotSettled(): void {
+    for (const flight of this.inFlight) {
+      if (flight.slots.every((s) => s.settled)) {
+        this.inFlight.delete(flight);
+        flight.controller.abort(new Error('every caller of this Graph request has gone'));
+      }
+    }
+  }
+
+  private flush(): void {
+    const now = this.clock.now();
+    const ready: Slot[] = [];
+    const waiting: Slot[] = [];
+    for (const slot of this.queue) {
+      if (slot.settled) continue;
+      (slot.notBefore <= now ? ready : waiting).push(slot);
+    }
+    this.queue = waiting;
+
+    const groups = new Map<string, Slot[]>();
+    for (const slot of ready) {
+      const group = groups.get(slot.key);
+      if (group) group.push(slot);
+      else groups.set(slot.key, [slot]);
+    }
+    const keys = [...groups.values()];
+    for (let i = 0; i < keys.length; i += this.opts.maxItems) {
+      const chunk = keys.slice(i, i + this.opts.maxItems);
+      if (chunk.length === 1 && chunk[0]) void this.sendSingle(chunk[0]);
+      else void this.sendBatch(chunk);
+    }
+    this.schedule();
+  }
+
+  private track(slots: Slot[]): InFlight {
+    const flight: InFlight = { controller: new AbortController(), slots };
+    this.inFlight.add(flight);
+    for (const slot of slots) slot.attempts += 1;
+    return flight;
+  }
+
+  private callOptions(slots: readonly Slot[], flight: InFlight): GraphCallOptions {
+    // The shared request lives as long as its most patient caller; the others leave at their own deadline.
+    const deadline = slots.some((s) => s.deadline === undefined) ? undefined : Math.max(...slots.map((s) => s.deadline ?? 0));
+    return { signal: flight.controller.signal, deadline, idempotent: true };
+  }
+
+  private async sendSingle(slots: Slot[]): Promise<void> {
+    const first = slots[0];
+    if (!first) return;
+    this.stats.singleGets += 1;
+    const flight = this.track(slots);
+    const options = { ...this.callOptions(slots, flight), maxAttempts: Math.max(1, this.opts.maxAttempts - first.attempts + 1) };
+    let outcome: GraphResponse | Error;
+    try {
+      outcome = await this.send(first.req, options);
+    } catch (err) {
+      outcome = err instanceof Error ? err : new Error(String(err));
+    }
+    this.inFlight.delete(flight);
+    for (const slot of slots) slot.settle(outcome);
+  }
+
+  private async sendBatch(chunk: Slot[][]): Promise<void> {
+    const all = chunk.flat();
+    const flight = this.track(all);
+    this.stats.batchRequests += 1;
+    this.stats.batchSizes.push(chunk.length);
+    const requests = chunk.map((slots, i) => {
+      const req = slots[0]?.req;
+      return { id: String(i + 1), method: 'GET', url: req?.path ?? '/', ...(req?.headers ? { headers: req.headers } : {}) };
+    });
+
+    let outer: GraphResponse;
+    try {
+      outer = await this.send({ method: 'POST', path: '/$batch', body: { requests } }, this.callOptions(all, flight));
+    } catch (err) {
+      this.inFlight.delete(flight);
+      const error = err instanceof Error ? err : new Error(String(err));
+      for (const slot of all) slot.settle(error);
+      return;
+    }
+    this.inFlight.delete(flight);
+
+    const byId = new Map<string, BatchItemResponse>();
+    const responses = (outer.body as { responses?: unknown } | undefined)?.responses;
+    if (Array.isArray(responses)) {
+      for (const item of responses as BatchItemResponse[]) {
+        if (typeof item === 'object' && item !== null && typeof item.id === 'string') byId.set(item.id, item);
+      }
+    }
+
+    const now = this.clock.now();
+    const retry: Array<{ slots: Slot[]; error: GraphError; retryAfterMs: number | undefined }> = [];
+    chunk.forEach((slots, i) => {
+      const id = String(i + 1);
+      const path = slots[0]?.req.path ?? '';
+      const item = byId.get(id);
+      if (!item || typeof item.status !== 'number') {
+        const error = new GraphError({
+          status: 502,
+          code: 'batchItemMissing',
+          message: `the $batch response carried no answer for item ${id} (GET ${path.split('?')[0] ?? ''})`,
+          clientRequestId: outer.clientRequestId,
+          method: 'GET',
+          path,
+          requestId: outer.requestId,
+        });
+        for (const slot of slots) slot.settle(error);
+        return;
+      }
+      const headers = toHeaders(item.headers);
+      if (item.status >= 200 && item.status < 300) {
+        const response: GraphResponse = {
+          status: item.status,
+          headers,
+          body: item.body,
+          clientRequestId: outer.clientRequestId,
+          requestId: headers.get('request-id') ?? outer.requestId,
+        };
+        for (const slot of slots) slot.settle(response);
+        return;
+      }
+      const retryAfterMs = parseRetryAfter(headers.get('retry-after'), now);
+      const error = graphErrorFrom({
+        status: item.status,
+        headers,
+        body: item.body,
+        clientRequestId: outer.clientRequestId,
+        method: 'GET',
+        path,
+        retryAfterMs,
+      });
+      if (RETRYABLE.has(item.status)) retry.push({ slots, error, retryAfterMs });
+      else for (const slot of slots) slot.settle(error);
+    });
+    if (retry.length === 0) return;
+
+    // One wait for the whole group: the largest Retry-After among them, else backoff.
+    const attempt = Math.max(...retry.flatMap((r) => r.slots.map((s) => s.attempts)));
+    const hinted = retry.map((r) => r.retryAfterMs).filter((ms): ms is number => ms !== undefined);
+    const wait = hinted.length > 0 ? Math.max(...hinted) : backoffDelay(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs, this.clock.random);
+    for (const { slots, error } of retry) {
+      let requeued = false;
+      for (const slot of slots) {
+        const allowed =
+          slot.attempts < this.opts.maxAttempts &&
+          wait <= this.opts.maxDelayMs &&
+          (slot.deadline === undefined || now + wait < slot.deadline);
+        if (!allowed || this.closed) {
+          slot.settle(error);
+          continue;
+        }
+        slot.notBefore = now + wait;
+        this.queue.push(slot);
+        requeued = true;
+      }
+      if (requeued) this.stats.itemRetries += 1;
+    }
+    this.schedule();
+  }
+}
