@@ -73,6 +73,7 @@ export class BatchTransport {
   private queue: Slot[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Infinity;
+  private openWindowEnd = -Infinity;
   private readonly inFlight = new Set<InFlight>();
   private closed = false;
 
@@ -100,7 +101,7 @@ export class BatchTransport {
             key: dedupeKey(req),
             deadline,
             attempts: 0,
-            notBefore: this.clock.now() + this.opts.windowMs,
+            notBefore: this.windowEnd(),
             settled: false,
             settle: (value) => {
               if (slot.settled) return;
@@ -139,6 +140,13 @@ export class BatchTransport {
     }
   }
 
+  /** Fresh items share the open coalescing window, or open one. */
+  private windowEnd(): number {
+    const now = this.clock.now();
+    if (this.openWindowEnd < now) this.openWindowEnd = now + this.opts.windowMs;
+    return this.openWindowEnd;
+  }
+
   private schedule(): void {
     this.queue = this.queue.filter((s) => !s.settled);
     if (this.closed || this.queue.length === 0) return;
@@ -147,9 +155,10 @@ export class BatchTransport {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timerAt = at;
     this.timer = setTimeout(() => {
+      const due = this.timerAt;
       this.timer = undefined;
       this.timerAt = Infinity;
-      this.flush();
+      this.flush(due);
     }, Math.max(0, at - this.clock.now()));
   }
 
@@ -163,8 +172,9 @@ export class BatchTransport {
     }
   }
 
-  private flush(): void {
-    const now = this.clock.now();
+  /** Sends every slot due by `due` (the timer's target: timers may fire a little before the clock says). */
+  private flush(due: number): void {
+    const now = Math.max(this.clock.now(), due);
     const ready: Slot[] = [];
     const waiting: Slot[] = [];
     for (const slot of this.queue) {

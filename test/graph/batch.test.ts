@@ -1,0 +1,226 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createGraphClient, GraphError, type GraphRequest, type GraphResponse, type InstrumentedGraphClient } from '../../src/graph/client.js';
+import { countingTokens, graphErrorBody, ok, startFakeGraph, testConfig, type FakeGraph, type Reply, type Seen } from './fakeGraph.js';
+
+let graph: FakeGraph | undefined;
+let client: InstrumentedGraphClient | undefined;
+
+afterEach(async () => {
+  await client?.close();
+  await graph?.close();
+  client = undefined;
+  graph = undefined;
+});
+
+interface BatchItem {
+  id: string;
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+}
+
+function itemsOf(seen: Seen): BatchItem[] {
+  return (JSON.parse(seen.body) as { requests: BatchItem[] }).requests;
+}
+
+/** Answers every item 200 with `{ url }`, in reverse order (Graph promises no order), unless `item` says otherwise. */
+function batchGraph(item: (it: BatchItem, batchIndex: number) => Reply = (it) => ok({ url: it.url }), delayMs = 0) {
+  let batches = 0;
+  return (seen: Seen): Reply => {
+    if (seen.method === 'GET') return ok({ url: seen.url.replace(/^\/v1\.0/, '') });
+    const index = batches++;
+    const responses = itemsOf(seen)
+      .map((it) => {
+        const r = item(it, index);
+        if (typeof r === 'string') throw new Error('items cannot drop');
+        return { id: it.id, status: r.status, headers: r.headers ?? {}, body: r.body };
+      })
+      .reverse();
+    return { status: 200, body: { responses }, delayMs };
+  };
+}
+
+const get = (path: string, headers?: Record<string, string>): GraphRequest => ({ method: 'GET', path, ...(headers ? { headers } : {}) });
+
+async function setup(respond: (seen: Seen, i: number) => Reply, overrides: Parameters<typeof testConfig>[1] = {}) {
+  graph = await startFakeGraph(respond);
+  client = createGraphClient(testConfig(graph.origin, { batch: { windowMs: 5 }, ...overrides }), { tokenProvider: countingTokens() });
+  return { graph, client };
+}
+
+function bodies(slots: Array<GraphResponse | Error>): unknown[] {
+  return slots.map((s) => (s instanceof Error ? s : s.body));
+}
+
+describe('the $batch transport', () => {
+  it('coalesces concurrent callers into one $batch request and answers each in input order', async () => {
+    const { graph, client } = await setup(batchGraph());
+    const [a, b, c] = await Promise.all([
+      client.batch([get('/communications/callRecords/1'), get('/communications/callRecords/2')]),
+      client.batch([get('/communications/callRecords/3')]),
+      client.batch([get('/communications/calls/4'), get('/communications/calls/5')]),
+    ]);
+    expect(graph.seen).toHaveLength(1);
+    expect(graph.seen[0]?.method).toBe('POST');
+    expect(graph.seen[0]?.url).toBe('/v1.0/$batch');
+    expect(bodies(a)).toEqual([{ url: '/communications/callRecords/1' }, { url: '/communications/callRecords/2' }]);
+    expect(bodies(b)).toEqual([{ url: '/communications/callRecords/3' }]);
+    expect(bodies(c)).toEqual([{ url: '/communications/calls/4' }, { url: '/communications/calls/5' }]);
+  });
+
+  it('sends item URLs relative to the version root, with distinct ids', async () => {
+    const { graph, client } = await setup(batchGraph());
+    await client.batch([get('/communications/callRecords/1?$select=id'), get('/communications/callRecords/2')]);
+    const items = itemsOf(graph.seen[0] as Seen);
+    expect(items.map((i) => i.url)).toEqual(['/communications/callRecords/1?$select=id', '/communications/callRecords/2']);
+    expect(new Set(items.map((i) => i.id)).size).toBe(2);
+    expect(items.every((i) => i.method === 'GET')).toBe(true);
+  });
+
+  it('splits more than 20 items into batches of at most 20', async () => {
+    const { graph, client } = await setup(batchGraph());
+    const reqs = Array.from({ length: 45 }, (_, i) => get(`/communications/callRecords/${i}`));
+    const slots = await client.batch(reqs);
+    expect(graph.seen).toHaveLength(3);
+    expect(client.stats().batchSizes).toEqual([20, 20, 5]);
+    expect(bodies(slots)).toEqual(reqs.map((r) => ({ url: r.path })));
+  });
+
+  it('matches answers to callers by id when Graph returns them shuffled', async () => {
+    const shuffle = (seen: Seen): Reply => {
+      const items = itemsOf(seen);
+      const order = [3, 0, 4, 1, 2];
+      return { status: 200, body: { responses: order.map((k) => ({ id: items[k]?.id, status: 200, headers: {}, body: { url: items[k]?.url } })) } };
+    };
+    const { client } = await setup(shuffle);
+    const reqs = [0, 1, 2, 3, 4].map((i) => get(`/communications/calls/${i}`));
+    expect(bodies(await client.batch(reqs))).toEqual(reqs.map((r) => ({ url: r.path })));
+  });
+
+  it('re-sends only the items answered 429, after the largest item Retry-After', async () => {
+    const failing = new Set(['/communications/calls/1', '/communications/calls/3']);
+    const { graph, client } = await setup(
+      batchGraph((it, batch) => {
+        if (batch === 0 && failing.has(it.url)) {
+          const retryAfter = it.url.endsWith('1') ? '0.01' : '0.03';
+          return { status: 429, headers: { 'retry-after': retryAfter }, body: graphErrorBody('TooManyRequests', 'slow down') };
+        }
+        return ok({ url: it.url });
+      }),
+    );
+    const reqs = [0, 1, 2, 3, 4].map((i) => get(`/communications/calls/${i}`));
+    const slots = await client.batch(reqs);
+    expect(bodies(slots)).toEqual(reqs.map((r) => ({ url: r.path })));
+    expect(graph.seen).toHaveLength(2);
+    // The second round carries exactly the two throttled items, so it goes as one $batch of 2.
+    expect(itemsOf(graph.seen[1] as Seen).map((i) => i.url).sort()).toEqual([...failing].sort());
+    expect(client.stats().itemRetries).toBe(2);
+  });
+
+  it('sends a lone retried item as a plain GET', async () => {
+    const { graph, client } = await setup(
+      batchGraph((it, batch) => (batch === 0 && it.url.endsWith('/1') ? { status: 503, headers: { 'retry-after': '0.01' } } : ok({ url: it.url }))),
+    );
+    const slots = await client.batch([get('/communications/calls/0'), get('/communications/calls/1')]);
+    expect(bodies(slots)).toEqual([{ url: '/communications/calls/0' }, { url: '/communications/calls/1' }]);
+    expect(graph.seen.map((s) => `${s.method} ${s.url}`)).toEqual(['POST /v1.0/$batch', 'GET /v1.0/communications/calls/1']);
+  });
+
+  it('gives a throttled item its GraphError when the retry wait would pass the deadline', async () => {
+    const { graph, client } = await setup(
+      batchGraph((it) => (it.url.endsWith('/1') ? { status: 429, headers: { 'retry-after': '10' } } : ok({ url: it.url }))),
+    );
+    const slots = await client.batch([get('/communications/calls/0'), get('/communications/calls/1')], { deadline: Date.now() + 2000 });
+    expect(slots[0]).not.toBeInstanceOf(Error);
+    expect(slots[1]).toBeInstanceOf(GraphError);
+    expect((slots[1] as GraphError).status).toBe(429);
+    expect((slots[1] as GraphError).retryAfterMs).toBe(10_000);
+    expect(graph.seen).toHaveLength(1);
+  });
+
+  it('sends identical GETs of one flush once and fans the answer out', async () => {
+    const { graph, client } = await setup(batchGraph());
+    const [a, b] = await Promise.all([
+      client.batch([get('/communications/callRecords/1'), get('/communications/callRecords/2')]),
+      client.batch([get('/communications/callRecords/1')]),
+    ]);
+    expect(itemsOf(graph.seen[0] as Seen)).toHaveLength(2);
+    expect(bodies(a)).toEqual([{ url: '/communications/callRecords/1' }, { url: '/communications/callRecords/2' }]);
+    expect(bodies(b)).toEqual([{ url: '/communications/callRecords/1' }]);
+  });
+
+  it('does not merge GETs of one path that differ in headers', async () => {
+    const { graph, client } = await setup(batchGraph());
+    await Promise.all([
+      client.batch([get('/communications/callRecords/1', { Prefer: 'odata.maxpagesize=10' })]),
+      client.batch([get('/communications/callRecords/1')]),
+    ]);
+    const items = itemsOf(graph.seen[0] as Seen);
+    expect(items).toHaveLength(2);
+    expect(items.find((i) => i.headers)?.headers).toEqual({ Prefer: 'odata.maxpagesize=10' });
+  });
+
+  it('sends a flush of a single item as a plain GET', async () => {
+    const { graph, client } = await setup(batchGraph());
+    const [a, b] = await Promise.all([
+      client.batch([get('/communications/callRecords/1')]),
+      client.batch([get('/communications/callRecords/1')]),
+    ]);
+    expect(graph.seen.map((s) => `${s.method} ${s.url}`)).toEqual(['GET /v1.0/communications/callRecords/1']);
+    expect(bodies(a)).toEqual([{ url: '/communications/callRecords/1' }]);
+    expect(bodies(b)).toEqual([{ url: '/communications/callRecords/1' }]);
+    expect(client.stats().singleGets).toBe(1);
+  });
+
+  it('puts an item’s Graph error, with its request-id, in that item’s slot only', async () => {
+    const { client } = await setup(
+      batchGraph((it) =>
+        it.url.endsWith('/gone')
+          ? { status: 404, headers: { 'request-id': 'item-req-9' }, body: graphErrorBody('itemNotFound', 'no such record', 'inner-req') }
+          : ok({ url: it.url }),
+      ),
+    );
+    const slots = await client.batch([get('/communications/callRecords/gone'), get('/communications/callRecords/here')]);
+    const err = slots[0] as GraphError;
+    expect(err).toBeInstanceOf(GraphError);
+    expect(err.status).toBe(404);
+    expect(err.code).toBe('itemNotFound');
+    expect(err.requestId).toBe('item-req-9');
+    expect(bodies(slots)[1]).toEqual({ url: '/communications/callRecords/here' });
+  });
+
+  it('retries an outer 503 of the $batch itself and then answers every slot', async () => {
+    const inner = batchGraph();
+    const { graph, client } = await setup((seen, i) => (i === 0 ? { status: 503, headers: { 'retry-after': '0.01' } } : inner(seen)));
+    const slots = await client.batch([get('/communications/calls/1'), get('/communications/calls/2')]);
+    expect(bodies(slots)).toEqual([{ url: '/communications/calls/1' }, { url: '/communications/calls/2' }]);
+    expect(graph.seen).toHaveLength(2);
+  });
+
+  it('puts a final outer failure into every slot of that batch', async () => {
+    const { client } = await setup(() => ({ status: 500, body: graphErrorBody('generalException', 'boom') }), {
+      retry: { maxAttempts: 1 },
+    });
+    const slots = await client.batch([get('/communications/calls/1'), get('/communications/calls/2')]);
+    expect(slots.map((s) => (s as GraphError).code)).toEqual(['generalException', 'generalException']);
+  });
+
+  it('settles an aborted caller’s slots at once without disturbing the others', async () => {
+    const { client } = await setup(batchGraph(undefined, 150));
+    const controller = new AbortController();
+    const leaving = client.batch([get('/communications/calls/1')], { signal: controller.signal });
+    const staying = client.batch([get('/communications/calls/2')]);
+    await new Promise((r) => setTimeout(r, 30));
+    controller.abort(new Error('caller left'));
+    const [left] = await leaving;
+    expect((left as Error).message).toBe('caller left');
+    expect(bodies(await staying)).toEqual([{ url: '/communications/calls/2' }]);
+  });
+
+  it('refuses non-GET items in their slot', async () => {
+    const { graph, client } = await setup(batchGraph());
+    const [slot] = await client.batch([{ method: 'POST', path: '/communications/calls', body: {} }]);
+    expect(slot).toBeInstanceOf(TypeError);
+    expect(graph.seen).toHaveLength(0);
+  });
+});
