@@ -13,7 +13,7 @@ import {
   type NetworkRequestOptions,
   type NetworkResponse,
 } from '@azure/msal-node';
-import { fetch, type Dispatcher } from 'undici';
+import { Agent, fetch, type Dispatcher } from 'undici';
 import type { GraphLogger, ResolvedGraphConfig } from '../config.js';
 
 export interface TokenProvider {
@@ -77,11 +77,16 @@ export function certificateThumbprintSha256(certificatePem: string): string {
   return new X509Certificate(certificatePem).fingerprint256.replaceAll(':', '').toLowerCase();
 }
 
+/**
+ * One ConfidentialClientApplication for the configured app. `dispatcher` is the Graph client's pool;
+ * without one, a pool trusting `config.caCertificate` (when set) is made for the token service.
+ */
 export function createMsalTokenProvider(
   config: ResolvedGraphConfig,
   dispatcher: Dispatcher | undefined,
   logger: GraphLogger,
 ): TokenProvider {
+  dispatcher ??= config.caCertificate ? new Agent({ connect: { ca: config.caCertificate } }) : undefined;
   const credential = config.credential;
   const auth: Configuration['auth'] = {
     clientId: config.clientId,
