@@ -1,0 +1,64 @@
+/**
+ * Seeded fault injection. Every decision consumes the same four draws whatever its outcome, so a given
+ * seed yields the same fault sequence for the same sequence of requests. Setting chaos (again) restarts
+ * the sequence from its seed.
+ */
+import type { ChaosOptions } from './options.js';
+import { seededRandom } from './random.js';
+import type { Random } from './random.js';
+
+export type Fault = '429' | '503' | '504' | 'drop';
+
+export interface ChaosDecision {
+  fault?: Fault;
+  /** Retry-After for 429 and 503, between 1 and 5 seconds. */
+  retryAfterSeconds: number;
+  /** Injected latency before the request is served. */
+  delayMs: number;
+}
+
+const NO_FAULT: ChaosDecision = Object.freeze({ retryAfterSeconds: 0, delayMs: 0 });
+
+export class Chaos {
+  private options: ChaosOptions | null = null;
+  private random: Random = Math.random;
+
+  constructor(options: ChaosOptions | null) {
+    this.set(options);
+  }
+
+  set(options: ChaosOptions | null): void {
+    this.options = options === null ? null : Object.freeze({ ...options });
+    this.random = seededRandom(options?.seed ?? 0);
+  }
+
+  get(): ChaosOptions | null {
+    return this.options;
+  }
+
+  /** Restarts the fault sequence from the seed. */
+  restart(): void {
+    this.set(this.options);
+  }
+
+  /** Decides the fate of one request; drops apply only to top-level requests (a `$batch` item cannot drop). */
+  decide(topLevel: boolean): ChaosDecision {
+    const o = this.options;
+    if (o === null) return NO_FAULT;
+    const [faultDraw, retryDraw, latencyDraw, delayDraw] = [this.random(), this.random(), this.random(), this.random()];
+    let fault: Fault | undefined;
+    let edge = o.p429;
+    if (faultDraw < edge) fault = '429';
+    else if (faultDraw < (edge += o.p503)) fault = '503';
+    else if (faultDraw < (edge += o.p504)) fault = '504';
+    else if (faultDraw < (edge += o.pDrop) && topLevel) fault = 'drop';
+    const latency = o.latency;
+    const delayMs =
+      latency !== undefined && latencyDraw < latency.p ? Math.round(latency.minMs + delayDraw * (latency.maxMs - latency.minMs)) : 0;
+    return {
+      ...(fault !== undefined ? { fault } : {}),
+      retryAfterSeconds: Math.round((1 + retryDraw * 4) * 1000) / 1000,
+      delayMs,
+    };
+  }
+}

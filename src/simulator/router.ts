@@ -1,0 +1,69 @@
+/**
+ * Matches a method and a decoded path (after the version prefix) against route patterns. Literal segments
+ * compare case-insensitively, as Graph's do; `{name}` segments capture. Among patterns matching a path,
+ * the one with the most literal segments wins, so `/calls/{id}/answer` beats `/calls/{id}/{x}`.
+ */
+import type { Route, RouteParams } from './types.js';
+
+export type RouteMatch =
+  | { kind: 'found'; route: Route; params: RouteParams }
+  | { kind: 'methodNotAllowed'; allow: readonly string[] }
+  | { kind: 'notFound' };
+
+interface CompiledRoute {
+  route: Route;
+  segments: ReadonlyArray<{ literal: string } | { param: string }>;
+  literals: number;
+}
+
+export interface Router {
+  match(method: string, path: string): RouteMatch;
+}
+
+export function createRouter(routes: readonly Route[]): Router {
+  const compiled: CompiledRoute[] = routes
+    .map((route) => {
+      const segments = splitPath(route.pattern).map((s) => {
+        const m = /^\{([^}]+)\}$/.exec(s);
+        return m?.[1] !== undefined ? { param: m[1] } : { literal: s.toLowerCase() };
+      });
+      return { route, segments, literals: segments.filter((s) => 'literal' in s).length };
+    })
+    .sort((a, b) => b.literals - a.literals);
+
+  return {
+    match(method, path) {
+      const parts = splitPath(path);
+      const allow = new Set<string>();
+      for (const candidate of compiled) {
+        const params = matchSegments(candidate, parts);
+        if (params === null) continue;
+        if (candidate.route.method === method.toUpperCase()) return { kind: 'found', route: candidate.route, params };
+        allow.add(candidate.route.method);
+      }
+      return allow.size > 0 ? { kind: 'methodNotAllowed', allow: [...allow] } : { kind: 'notFound' };
+    },
+  };
+}
+
+function matchSegments(candidate: CompiledRoute, parts: readonly string[]): Record<string, string> | null {
+  if (candidate.segments.length !== parts.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const seg = candidate.segments[i];
+    const part = parts[i] ?? '';
+    if (seg === undefined) return null;
+    if ('literal' in seg) {
+      if (seg.literal !== part.toLowerCase()) return null;
+    } else {
+      if (part === '') return null;
+      params[seg.param] = part;
+    }
+  }
+  return params;
+}
+
+function splitPath(path: string): string[] {
+  const trimmed = path.replace(/^\/+/, '').replace(/\/+$/, '');
+  return trimmed === '' ? [] : trimmed.split('/');
+}
