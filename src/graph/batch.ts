@@ -93,6 +93,9 @@ export class BatchTransport {
           if (req.method !== 'GET') {
             return resolve(new TypeError(`batch() carries GET requests only, got ${String(req.method)} ${req.path}`));
           }
+          if (typeof req.path !== 'string' || !req.path.startsWith('/') || req.path.startsWith('//')) {
+            return resolve(new TypeError(`path must be relative to the versioned Graph base and start with one "/", got ${JSON.stringify(req.path)}`));
+          }
           if (signal?.aborted) return resolve(signal.reason as Error);
           let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
           const onAbort = (): void => slot.settle(signal?.reason as Error);

@@ -37,7 +37,7 @@ export function buildChain(deps: ChainDeps): Next {
     // Resilience: retries within attempts and deadline; non-idempotent requests only on 429.
     retryHandler({ baseDelayMs: config.baseDelayMs, maxDelayMs: config.maxDelayMs }, clock, stats, logger),
     // Credentials: bearer token for the Graph origin only; one fresh token after a 401.
-    authHandler(deps.tokens, config.graphOrigin),
+    authHandler(deps.tokens, config.graphOrigin, clock),
     // Per attempt: a timeout clipped to the deadline, covering headers and body.
     timeoutHandler(config.attemptTimeoutMs, clock),
     // Transport: undici with the shared pool (and extra CA), no redirects, one debug log line.

@@ -61,15 +61,19 @@ export type TransportFailure =
 
 /** No usable answer from Graph: timeouts, deadline, dropped or refused connections. */
 export class GraphTransportError extends Error {
+  /** False when the request certainly never reached Graph (no connection, or stopped before sending). */
+  readonly requestSent: boolean;
+
   constructor(
     readonly kind: TransportFailure,
     readonly clientRequestId: string,
     readonly method: string,
     readonly path: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; requestSent?: boolean },
   ) {
-    super(`${method} ${path}: ${describeFailure(kind)}`, options);
+    super(`${method} ${path}: ${describeFailure(kind)}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'GraphTransportError';
+    this.requestSent = options?.requestSent ?? kind !== 'connect';
   }
 }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGraphClient, GraphError, type GraphRequest, type GraphResponse, type InstrumentedGraphClient } from '../../src/graph/client.js';
 import { countingTokens, graphErrorBody, ok, startFakeGraph, testConfig, type FakeGraph, type Reply, type Seen } from './fakeGraph.js';
@@ -222,5 +223,32 @@ describe('the $batch transport', () => {
     const [slot] = await client.batch([{ method: 'POST', path: '/communications/calls', body: {} }]);
     expect(slot).toBeInstanceOf(TypeError);
     expect(graph.seen).toHaveLength(0);
+  });
+
+  it('close() settles waiting slots with an error and can be called twice', async () => {
+    const { graph, client } = await setup(batchGraph(), { batch: { windowMs: 1000 } });
+    const pending = client.batch([get('/communications/calls/1'), get('/communications/calls/2')]);
+    await client.close();
+    await client.close();
+    const slots = await pending;
+    expect(slots.map((s) => (s as Error).message)).toEqual(['the Graph client is closed', 'the Graph client is closed']);
+    expect(graph.seen).toHaveLength(0);
+  });
+
+  it('gives every caller exactly its own answers, in ceil(distinct/20) requests, for any mix of callers', async () => {
+    const { graph, client } = await setup(batchGraph());
+    const callers = fc.array(fc.array(fc.integer({ min: 0, max: 59 }), { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 8 });
+    await fc.assert(
+      fc.asyncProperty(callers, async (ids) => {
+        const before = graph.seen.length;
+        const results = await Promise.all(ids.map((list) => client.batch(list.map((n) => get(`/communications/callRecords/${n}`)))));
+        results.forEach((slots, c) => {
+          expect(bodies(slots)).toEqual((ids[c] ?? []).map((n) => ({ url: `/communications/callRecords/${n}` })));
+        });
+        const distinct = new Set(ids.flat()).size;
+        expect(graph.seen.length - before).toBe(Math.ceil(distinct / 20));
+      }),
+      { numRuns: 40 },
+    );
   });
 });

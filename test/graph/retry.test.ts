@@ -207,6 +207,60 @@ describe('non-idempotent requests (creating a call)', () => {
   });
 });
 
+describe('requests that never left', () => {
+  it('retries a refused connection even for a POST, and reports it as such, not as an unknown outcome', async () => {
+    const closed = await startFakeGraph(() => ok());
+    const origin = closed.origin;
+    await closed.close();
+    const clock = virtualClock();
+    client = createGraphClient(testConfig(origin), { tokenProvider: countingTokens(), clock });
+    const err = await client.request({ method: 'POST', path: '/communications/calls', body: {} }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GraphTransportError);
+    expect((err as GraphTransportError).kind).toBe('connect');
+    expect((err as GraphTransportError).requestSent).toBe(false);
+    expect(client.stats().httpRequests).toBe(3);
+    expect(client.stats().outcomeUnknown).toBe(0);
+  });
+
+  it('gives up at the deadline while the token service is slow, without sending anything', async () => {
+    graph = await startFakeGraph(() => ok());
+    client = createGraphClient(testConfig(graph.origin), { tokenProvider: { getToken: () => new Promise<string>(() => {}) } });
+    const err = await client
+      .request({ method: 'POST', path: '/communications/calls', body: {} }, { deadline: Date.now() + 50 })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GraphTransportError);
+    expect((err as GraphTransportError).kind).toBe('deadline');
+    expect(graph.seen).toHaveLength(0);
+  });
+});
+
+describe('logging', () => {
+  it('logs each attempt at debug with method, path, status, duration and both request ids', async () => {
+    graph = await startFakeGraph(() => ({ status: 200, headers: { 'request-id': 'graph-req-1' }, body: {} }));
+    const lines: Array<{ level: string; obj: Record<string, unknown>; msg?: string }> = [];
+    const at = (level: string) => (obj: object, msg?: string) => lines.push({ level, obj: obj as Record<string, unknown>, msg });
+    client = createGraphClient(testConfig(graph.origin), {
+      tokenProvider: countingTokens(),
+      logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') },
+    });
+    const res = await client.request({ method: 'GET', path: '/communications/calls/x' });
+    expect(lines).toEqual([
+      {
+        level: 'debug',
+        msg: 'graph request',
+        obj: expect.objectContaining({
+          method: 'GET',
+          path: '/communications/calls/x',
+          status: 200,
+          durationMs: expect.any(Number),
+          clientRequestId: res.clientRequestId,
+          requestId: 'graph-req-1',
+        }),
+      },
+    ]);
+  });
+});
+
 describe('cancellation', () => {
   it('rejects with the caller’s abort reason and makes no further attempt', async () => {
     const { graph, client } = await setup(['hang']);

@@ -10,7 +10,7 @@ export function deadlineHandler(clock: Clock): Handler {
   return (ctx, next) => {
     if (ctx.signal?.aborted) return Promise.reject(ctx.signal.reason as Error);
     if (ctx.deadline !== undefined && clock.now() >= ctx.deadline) {
-      return Promise.reject(new GraphTransportError('deadline', ctx.clientRequestId, ctx.method, ctx.path));
+      return Promise.reject(new GraphTransportError('deadline', ctx.clientRequestId, ctx.method, ctx.path, { requestSent: false }));
     }
     return next(ctx);
   };

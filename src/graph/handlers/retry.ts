@@ -15,7 +15,7 @@ const RETRYABLE = new Set([429, 503, 504]);
  * - idempotent requests: 429, 503, 504, timeouts and dropped connections;
  * - non-idempotent requests (a call create): 429 only, because then Graph has certainly not acted.
  *   A timeout, a dropped connection or a 5xx becomes GraphOutcomeUnknownError, never a second attempt.
- * - any request whose connection could not even be opened (nothing was sent).
+ * - any request whose connection could not even be opened (nothing was sent, so nothing is unknown).
  * Waits honour Retry-After (seconds with decimals, or an HTTP date), else exponential backoff with
  * full jitter. A wait that would end after the deadline, or a Retry-After above `maxDelayMs`, is not
  * taken: the last answer is returned at once (its GraphError carries retryAfterMs).
@@ -41,9 +41,9 @@ export function retryHandler(opts: RetryOptions, clock: Clock, stats: GraphClien
         res = await next(ctx);
       } catch (err) {
         if (!(err instanceof GraphTransportError)) throw err;
-        if (err.kind !== 'connect' && !ctx.idempotent) {
+        if (err.requestSent && !ctx.idempotent) {
           stats.outcomeUnknown += 1;
-          throw new GraphOutcomeUnknownError(err.kind, ctx.clientRequestId, ctx.method, ctx.path, undefined, { cause: err });
+          throw new GraphOutcomeUnknownError(err.kind === 'connect' ? 'network' : err.kind, ctx.clientRequestId, ctx.method, ctx.path, undefined, { cause: err });
         }
         const wait = backoffDelay(attempt, opts.baseDelayMs, opts.maxDelayMs, clock.random);
         if (err.kind === 'deadline' || attempt >= ctx.maxAttempts || !fits(ctx, wait)) throw err;
