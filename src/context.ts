@@ -1,12 +1,15 @@
 import type { Loaders } from './loaders/index.js';
 import type { GraphClient } from './graph/client.js';
 import type { Logger } from './logger.js';
+import type { CursorCodec } from './paging/cursor.js';
 
 /** Everything a resolver may use; built fresh for each GraphQL operation. */
 export interface GatewayContext {
   /** Per-operation DataLoaders: never shared between operations. */
   loaders: Loaders;
   graph: GraphClient;
+  codec: CursorCodec;
+  paging: { defaultFirst: number; maxFirst: number };
   /** Correlates the operation's log lines and upstream requests. */
   requestId: string;
   /** Epoch ms by which every upstream attempt and retry must be done. */

@@ -2,7 +2,8 @@ import type { GraphCallOptions, GraphClient } from '../graph/client.js';
 import type { GraphCallRecord } from '../graph/types.js';
 import type { Loaders } from '../loaders/index.js';
 import { toGatewayError } from '../upstreamErrors.js';
-import { CursorCodec, type CursorPosition } from './cursor.js';
+import type { CursorCodec} from './cursor.js';
+import { type CursorPosition } from './cursor.js';
 
 /** Graph's default and largest call-record page. */
 export const GRAPH_MAX_PAGE_SIZE = 60;

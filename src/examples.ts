@@ -1,0 +1,59 @@
+/**
+ * The example operations shown in the README and preloaded in Apollo Sandbox in development.
+ * Keep them runnable: the end-to-end tests execute every one of them.
+ */
+export const EXAMPLE_OPERATIONS = `# Recent call records with their organizer and participants.
+query RecentCallRecords($since: DateTime) {
+  callRecords(filter: { startDateTime: { gte: $since } }, first: 5) {
+    edges {
+      cursor
+      node {
+        id
+        type
+        startDateTime
+        endDateTime
+        modalities
+        organizer { identity { user { id displayName } phone { id } } }
+        participants { identity { user { id displayName } guest { displayName } phone { id } } }
+        sessions { id modalities segments { id media { label } } }
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+
+# The next page: pass the endCursor of the previous one.
+query NextCallRecords($after: String) {
+  callRecords(first: 5, after: $after) {
+    nodes { id startDateTime type }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+
+# One call, by id (ids come from createCall or the calls query).
+query OneCall($id: ID!) {
+  call(id: $id) {
+    id
+    state
+    direction
+    subject
+    source { identity { application { id displayName } } }
+    targets { identity { user { id displayName } } }
+    mediaConfig { __typename }
+  }
+}
+
+# A peer-to-peer call to a Teams user with service-hosted media.
+mutation PlaceCall {
+  createCall(input: {
+    callbackUri: "https://bot.contoso.com/callback"
+    requestedModalities: [AUDIO]
+    targets: [{ identity: { user: { id: "8b081ef6-4792-4def-b2c9-c363a1bf41d5", displayName: "John" } } }]
+    mediaConfig: { serviceHosted: { preFetchMedia: [] } }
+  }) {
+    id
+    state
+    myParticipantId
+  }
+}
+`;

@@ -1,0 +1,64 @@
+import { ConfigError, loadConfig } from './config.js';
+import { graphClientConfig, simulatorCredential, type SimulatorEndpoint } from './graphSettings.js';
+import { createLogger } from './logger.js';
+import { createGateway } from './server.js';
+import { loadSimulatorOptionsFromEnv, startSimulator, type RunningSimulator } from './simulator/index.js';
+
+/** The only reader of process.env: configuration in, a listening gateway out, signals handled. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+
+  let simulator: RunningSimulator | undefined;
+  let endpoint: SimulatorEndpoint | undefined;
+  if (config.graph.kind === 'simulator') {
+    simulator = await startSimulator(loadSimulatorOptionsFromEnv(process.env));
+    const app = simulator.app('default');
+    endpoint = {
+      graphBaseUrl: simulator.graphBaseUrl,
+      authorityHost: simulator.authorityHost,
+      tenantId: simulator.tenantId,
+      caCertificate: simulator.caCertificate,
+      clientId: app.clientId,
+      credential: simulatorCredential(app),
+    };
+  }
+
+  const gateway = await createGateway({ config, graph: graphClientConfig(config, endpoint), logger });
+
+  if (simulator) {
+    console.log(`Microsoft Graph simulator: ${simulator.graphBaseUrl}/${config.apiVersion} (token authority ${simulator.authority})`);
+  } else if (config.graph.kind === 'azure') {
+    console.log(`Microsoft Graph: ${config.graph.baseUrl}/${config.apiVersion} (tenant ${config.graph.tenantId})`);
+  }
+  console.log(`comms-graphql gateway: ${gateway.url}${config.env === 'production' ? '' : '  (open it in a browser for Apollo Sandbox)'}`);
+
+  let exiting = false;
+  const shutdown = (signal: string) => {
+    if (exiting) return;
+    exiting = true;
+    logger.info({ signal }, 'stopping: finishing in-flight operations');
+    Promise.all([gateway.stop(), simulator?.stop()])
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error('comms-graphql failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,35 @@
+import type { CallRecordResolvers } from '../generated/graphql.js';
+import type { GraphCallRecord } from '../graph/types.js';
+import { selectionOf } from '../loaders/selection.js';
+
+/**
+ * Graph names the organizer and participants `organizer_v2` / `participants_v2`, and lists call records
+ * without sessions or participants: those come from the record's own GET with `$expand`, batched by the
+ * loader across every record of the page.
+ */
+export const CallRecord: CallRecordResolvers = {
+  organizer: (record) => record.organizer_v2 ?? null,
+
+  async participants(record, _args, { loaders }) {
+    if (Array.isArray(record.participants_v2)) return record.participants_v2;
+    const loaded = await loaders.callRecord.load({ id: idOf(record), select: ['id'], expand: 'participants_v2' });
+    return loaded.participants_v2 ?? [];
+  },
+
+  async sessions(record, _args, { loaders }, info) {
+    const withSegments = selectionOf(info).has('segments');
+    const sessions = record.sessions;
+    if (Array.isArray(sessions) && (!withSegments || sessions.every((s) => Array.isArray(s.segments)))) return sessions;
+    const loaded = await loaders.callRecord.load({
+      id: idOf(record),
+      select: ['id'],
+      expand: withSegments ? 'sessions($expand=segments)' : 'sessions',
+    });
+    return loaded.sessions ?? [];
+  },
+};
+
+function idOf(record: GraphCallRecord): string {
+  if (typeof record.id !== 'string') throw new Error('a call record without an id cannot be expanded');
+  return record.id;
+}

@@ -1,0 +1,50 @@
+/**
+ * Every resolver of the schema, one module per type. Types missing here use graphql-js's default resolvers,
+ * which read the same-named property of Graph's JSON (the codegen mappers in src/graph/types.ts).
+ */
+import type { Resolvers } from '../generated/graphql.js';
+import { DateTimeScalar, DurationScalar } from '../schema/scalars.js';
+import { CallOptions } from './CallOptions.js';
+import { CallRecord } from './CallRecord.js';
+import { CallRecordParticipantBase } from './CallRecordParticipantBase.js';
+import { CommunicationsIdentity } from './CommunicationsIdentity.js';
+import { Endpoint } from './Endpoint.js';
+import { IdentitySet } from './IdentitySet.js';
+import { MediaConfig } from './MediaConfig.js';
+import { MeetingInfo } from './MeetingInfo.js';
+import { Mutation } from './Mutation.js';
+import { Query } from './Query.js';
+import { ResultInfo } from './ResultInfo.js';
+import { UnknownCallOptions } from './UnknownCallOptions.js';
+import { UnknownEndpoint } from './UnknownEndpoint.js';
+import { UnknownMediaConfig } from './UnknownMediaConfig.js';
+import { UnknownMeetingInfo } from './UnknownMeetingInfo.js';
+import { UnknownUserAgent } from './UnknownUserAgent.js';
+import { UserAgent } from './UserAgent.js';
+
+export const resolvers: Resolvers = {
+  // Roots
+  Query,
+  Mutation,
+  // Scalars
+  DateTime: DateTimeScalar,
+  Duration: DurationScalar,
+  // Identities
+  IdentitySet,
+  CommunicationsIdentity,
+  // Calls: Graph's polymorphic values, told apart by @odata.type
+  MediaConfig,
+  UnknownMediaConfig,
+  MeetingInfo,
+  UnknownMeetingInfo,
+  CallOptions,
+  UnknownCallOptions,
+  ResultInfo,
+  // Call records
+  CallRecord,
+  CallRecordParticipantBase,
+  Endpoint,
+  UnknownEndpoint,
+  UserAgent,
+  UnknownUserAgent,
+};

@@ -1,0 +1,65 @@
+import { loadConfig } from '../../src/config.js';
+import { graphClientConfig, simulatorCredential } from '../../src/graphSettings.js';
+import { createLogger } from '../../src/logger.js';
+import { createGateway, type RunningGateway } from '../../src/server.js';
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
+
+export interface GraphQLResult<T = Record<string, unknown>> {
+  status: number;
+  data?: T | null;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+}
+
+export interface Stack {
+  simulator: RunningSimulator;
+  gateway: RunningGateway;
+  /** POSTs an operation to the gateway over real HTTP. */
+  query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A simulator and a gateway on loopback, wired like `npm start` wires them: the gateway gets real MSAL
+ * tokens from the simulator's authority and reaches its Graph routes over HTTPS.
+ */
+export async function startStack(
+  options: { simulator?: Partial<SimulatorOptions>; env?: Record<string, string>; app?: string } = {},
+): Promise<Stack> {
+  const simulator = await startSimulator({ shuffleBatch: true, ...options.simulator });
+  try {
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...options.env });
+    const app = simulator.app(options.app ?? 'default');
+    const gateway = await createGateway({
+      config,
+      logger: createLogger(config.logLevel),
+      graph: graphClientConfig(config, {
+        graphBaseUrl: simulator.graphBaseUrl,
+        authorityHost: simulator.authorityHost,
+        tenantId: simulator.tenantId,
+        caCertificate: simulator.caCertificate,
+        clientId: app.clientId,
+        credential: simulatorCredential(app),
+      }),
+    });
+    return {
+      simulator,
+      gateway,
+      async query<T>(query: string, variables?: Record<string, unknown>) {
+        const response = await fetch(gateway.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query, variables }),
+        });
+        const body = (await response.json()) as GraphQLResult<T>;
+        return { ...body, status: response.status };
+      },
+      async stop() {
+        await gateway.stop();
+        await simulator.stop();
+      },
+    };
+  } catch (error) {
+    await simulator.stop();
+    throw error;
+  }
+}
