@@ -11,7 +11,7 @@ import type { SimulatorControl } from './control.js';
 import { createDispatcher } from './dispatch.js';
 import type { DispatchOutcome, GraphCall } from './dispatch.js';
 import { mintAccessToken } from './identity/accessToken.js';
-import { createSigningKey } from './identity/signingKey.js';
+import { sharedSigningKey } from './identity/signingKey.js';
 import { acceptedResources } from './identity/tokenEndpoint.js';
 import { RequestRecorder } from './log.js';
 import { resolveSimulatorOptions } from './options.js';
@@ -23,7 +23,7 @@ import { createGraphResources } from './resources/index.js';
 import { createRouter } from './router.js';
 import { listen } from './server.js';
 import { Throttle } from './throttle.js';
-import { createAppCertificate, createServerCertificate, describeCertificate } from './tls.js';
+import { describeCertificate, sharedAppCertificate, sharedServerCertificate } from './tls.js';
 import type { GraphResources } from './types.js';
 
 export type { SimulatorControl, MintTokenOptions } from './control.js';
@@ -71,7 +71,7 @@ export interface RunningSimulator {
 
 export async function startSimulator(partial: Partial<SimulatorOptions> = {}): Promise<RunningSimulator> {
   const options = resolveSimulatorOptions(partial);
-  const [tls, key, apps] = await Promise.all([createServerCertificate(), createSigningKey(), materializeApps(options.apps)]);
+  const [tls, key, apps] = await Promise.all([sharedServerCertificate(), sharedSigningKey(), materializeApps(options.apps)]);
   const resources = createGraphResources({
     seed: options.seed,
     callRecordCount: options.callRecordCount,
@@ -186,7 +186,7 @@ async function materializeApps(apps: readonly AppRegistrationOptions[]): Promise
       if (certificate === undefined) return Object.freeze({ ...rest });
       const cert =
         certificate === 'generate'
-          ? await createAppCertificate(`comms-graphql simulator app ${app.name}`)
+          ? await sharedAppCertificate(`comms-graphql simulator app ${app.name}`)
           : {
               ...describeCertificate(certificate.certificatePem),
               ...(certificate.privateKeyPem !== undefined ? { privateKeyPem: certificate.privateKeyPem } : {}),

@@ -1,6 +1,8 @@
 /**
  * Certificates made at start: a throwaway CA and a server certificate it signs (SANs localhost, 127.0.0.1,
  * ::1), and self-signed client certificates for apps that authenticate with certificate assertions.
+ * RSA key generation costs up to half a second, so one process makes each certificate once and every
+ * simulator it starts reuses it (the `shared*` functions).
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { generate } from 'selfsigned';
@@ -16,12 +18,38 @@ export interface ServerCertificate {
 
 const DAY_MS = 86_400_000;
 
+let sharedServer: Promise<ServerCertificate> | undefined;
+const sharedApps = new Map<string, Promise<AppCertificate>>();
+
+/** The process's server certificate, made on first use. */
+export function sharedServerCertificate(): Promise<ServerCertificate> {
+  sharedServer ??= createServerCertificate().catch((err: unknown) => {
+    sharedServer = undefined;
+    throw err;
+  });
+  return sharedServer;
+}
+
+/** The process's client certificate for this common name, made on first use. */
+export function sharedAppCertificate(commonName: string): Promise<AppCertificate> {
+  let cert = sharedApps.get(commonName);
+  if (!cert) {
+    cert = createAppCertificate(commonName).catch((err: unknown) => {
+      sharedApps.delete(commonName);
+      throw err;
+    });
+    sharedApps.set(commonName, cert);
+  }
+  return cert;
+}
+
 export async function createServerCertificate(extraHosts: readonly string[] = []): Promise<ServerCertificate> {
   const notBeforeDate = new Date(Date.now() - DAY_MS);
   const notAfterDate = new Date(Date.now() + 30 * DAY_MS);
   const ca = await generate([{ name: 'commonName', value: 'comms-graphql simulator CA' }], {
     algorithm: 'sha256',
-    keySize: 2048,
+    keyType: 'ec',
+    curve: 'P-256',
     notBeforeDate,
     notAfterDate,
     extensions: [
@@ -33,13 +61,14 @@ export async function createServerCertificate(extraHosts: readonly string[] = []
   const ips = new Set(['127.0.0.1', '::1', ...extraHosts.filter(isIp)]);
   const leaf = await generate([{ name: 'commonName', value: 'localhost' }], {
     algorithm: 'sha256',
-    keySize: 2048,
+    keyType: 'ec',
+    curve: 'P-256',
     notBeforeDate,
     notAfterDate,
     ca: { key: ca.private, cert: ca.cert },
     extensions: [
       { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: 'keyUsage', digitalSignature: true, critical: true },
       { name: 'extKeyUsage', serverAuth: true },
       {
         name: 'subjectAltName',

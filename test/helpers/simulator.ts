@@ -7,6 +7,8 @@ import { Agent, fetch } from 'undici';
 import type { RequestInit, Response } from 'undici';
 import { startSimulator } from '../../src/simulator/index.js';
 import type { MintTokenOptions, RunningSimulator, SimulatorOptions } from '../../src/simulator/index.js';
+import { GraphHttpError } from '../../src/simulator/types.js';
+import type { Route } from '../../src/simulator/types.js';
 
 export interface SimulatorClient {
   /** Fetches a path (`/v1.0/...`) or absolute URL on the simulator, trusting its CA. */
@@ -89,3 +91,47 @@ export function createMsalNetworkClient(caCertificate: string): INetworkModule &
     close: () => agent.destroy(),
   };
 }
+
+/** Routes that expose what the pipeline hands a handler, for platform tests. */
+export const probeRoutes: readonly Route[] = [
+  {
+    method: 'POST',
+    pattern: '/probe/echo',
+    name: 'probe.echo',
+    anyOfRoles: ['Calls.Initiate.All'],
+    throttleKeys: () => ['calls'],
+    handle: (req) => ({
+      status: 201,
+      body: { body: req.body, app: req.app, path: req.path, query: req.rawQuery, version: req.version, baseUrl: req.baseUrl },
+    }),
+  },
+  {
+    method: 'GET',
+    pattern: '/probe/items/{id}',
+    name: 'probe.item',
+    anyOfRoles: [],
+    throttleKeys: (_req, params) => [`callRecords:record:${params.id ?? ''}`],
+    handle: (_req, params) => {
+      if (params.id === 'missing') throw new GraphHttpError(404, 'itemNotFound', `No item '${params.id}'.`);
+      return { status: 200, body: { id: params.id } };
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: '/probe/items/{id}',
+    name: 'probe.item.delete',
+    anyOfRoles: [],
+    throttleKeys: () => [],
+    handle: () => ({ status: 204 }),
+  },
+  {
+    method: 'GET',
+    pattern: '/probe/boom',
+    name: 'probe.boom',
+    anyOfRoles: [],
+    throttleKeys: () => [],
+    handle: () => {
+      throw new Error('secret internal detail');
+    },
+  },
+];

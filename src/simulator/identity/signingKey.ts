@@ -12,6 +12,17 @@ export interface SigningKey {
 
 export const TOKEN_ALGORITHM = 'RS256';
 
+let shared: Promise<SigningKey> | undefined;
+
+/** The process's token signing key, made on first use (RSA generation is slow; tokens name their issuer's port). */
+export function sharedSigningKey(): Promise<SigningKey> {
+  shared ??= createSigningKey().catch((err: unknown) => {
+    shared = undefined;
+    throw err;
+  });
+  return shared;
+}
+
 export async function createSigningKey(): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair(TOKEN_ALGORITHM, { modulusLength: 2048 });
   const jwk = await exportJWK(publicKey);
