@@ -1,5 +1,8 @@
 import type { GraphResources, ResourceOptions, Route } from '../types.js';
+import { createCallActionRoutes } from './callActions.js';
 import { createCallRecordRoutes } from './callRecords.js';
+import { createCallRoutes } from './calls.js';
+import { generateCalls } from './data/calls.js';
 import { readFixtures } from './data/fixtures.js';
 import { generateCallRecords } from './data/generator.js';
 import { SkipTokens } from './odata/paging.js';
@@ -37,11 +40,17 @@ export function createGraphResources(options: ResourceOptions): GraphResources {
 
   const generate = (): void => {
     calls.clear();
+    for (const call of generateCalls(options.seed)) calls.put(call);
     records.replace(generateCallRecords({ seed: options.seed, count: options.callRecordCount, now: options.now() }));
   };
   generate();
 
-  const routes: Route[] = [...createCallRecordRoutes({ records, tokens, now: options.now })];
+  const callDeps = { calls, delayMs: options.callEstablishDelayMs, now: options.now };
+  const routes: Route[] = [
+    ...createCallRoutes(callDeps),
+    ...createCallActionRoutes(callDeps),
+    ...createCallRecordRoutes({ records, tokens, now: options.now }),
+  ];
 
   return {
     routes,
