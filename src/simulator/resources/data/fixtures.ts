@@ -1,4 +1,5 @@
 import seed004 from '../fixtures/seed-004.json' with { type: 'json' };
+import { badRequest } from '../errors.js';
 import type { Json, MediaHosting, StoredCall, StoredCallRecord } from '../store.js';
 
 /** Fixtures shipped with the simulator, loadable by name. */
@@ -16,8 +17,9 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A 400 `BadRequest`, so that the control surface answers a bad fixture document the way Graph answers a bad body. */
 function fail(message: string): never {
-  throw new TypeError(`Invalid fixture: ${message}`);
+  throw badRequest(`Invalid fixture: ${message}.`);
 }
 
 /**
