@@ -1,3 +1,4 @@
+import { TokenAcquisitionError } from './graph/auth/msal.js';
 import { GraphError, GraphHostRefusedError, GraphOutcomeUnknownError, GraphTransportError } from './graph/errors.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
 
@@ -27,6 +28,9 @@ export function toGatewayError(error: unknown, context: UpstreamContext = {}): G
   }
   if (error instanceof GraphHostRefusedError) {
     return new GatewayError(GatewayErrorCode.UpstreamRejected, 'Graph returned a link to a host other than its own; it was not followed.');
+  }
+  if (error instanceof TokenAcquisitionError) {
+    return new GatewayError(GatewayErrorCode.UpstreamAuthFailed, 'The gateway could not obtain a Microsoft Graph token for its app registration.');
   }
   if (error instanceof GraphError) return fromGraphError(error, context);
   return new GatewayError(GatewayErrorCode.InternalServerError, 'Unexpected error.');

@@ -48,7 +48,7 @@ export async function loadCallRecordsPage(
   request: ConnectionRequest,
 ): Promise<CallRecordConnectionResult> {
   const { graph, codec } = deps;
-  let position: CursorPosition = request.after
+  let position: CursorPosition = request.after !== undefined
     ? codec.decode(request.after, request.filterDigest)
     : { path: firstPagePath(request), pageSize: Math.min(request.first, GRAPH_MAX_PAGE_SIZE), index: 0 };
 

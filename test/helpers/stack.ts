@@ -23,7 +23,14 @@ export interface Stack {
  * tokens from the simulator's authority and reaches its Graph routes over HTTPS.
  */
 export async function startStack(
-  options: { simulator?: Partial<SimulatorOptions>; env?: Record<string, string>; app?: string } = {},
+  options: {
+    simulator?: Partial<SimulatorOptions>;
+    env?: Record<string, string>;
+    /** Simulator app registration the gateway signs in as. Default `default`. */
+    app?: string;
+    /** Overrides the app's credential, e.g. with a wrong secret. */
+    credential?: { clientSecret: string };
+  } = {},
 ): Promise<Stack> {
   const simulator = await startSimulator({ shuffleBatch: true, ...options.simulator });
   try {
@@ -38,7 +45,7 @@ export async function startStack(
         tenantId: simulator.tenantId,
         caCertificate: simulator.caCertificate,
         clientId: app.clientId,
-        credential: simulatorCredential(app),
+        credential: options.credential ?? simulatorCredential(app),
       }),
     });
     return {
