@@ -19,6 +19,7 @@ const RECORD_PROPERTIES = [
   'id', 'version', 'type', 'modalities', 'lastModifiedDateTime', 'startDateTime', 'endDateTime', 'joinWebUrl',
   'organizer', 'participants', 'organizer_v2', 'participants_v2', 'sessions',
 ];
+const RECORD_NAVIGATION = ['participants_v2', 'sessions'];
 const SESSION_PROPERTIES = ['id', 'caller', 'callee', 'startDateTime', 'endDateTime', 'failureInfo', 'modalities', 'isTest', 'segments'];
 const PARTICIPANT_PROPERTIES = ['id', 'identity', 'administrativeUnitInfos'];
 
@@ -121,7 +122,7 @@ export function createCallRecordRoutes(deps: CallRecordDeps): Route[] {
       const body: Json = { '@odata.context': `${req.baseUrl}/$metadata#communications/callRecords${selectContext(select)}` };
       const last = page[page.length - 1];
       if (more && last) body['@odata.nextLink'] = nextLink(req, deps.tokens.issue(req, [last.startMs, last.id]));
-      body['value'] = page.map((r) => applySelect(renderRecord(req, r), select));
+      body['value'] = page.map((r) => applySelect(renderRecord(req, r), select, RECORD_NAVIGATION));
       return finish(prefs, body, applied);
     },
   };
@@ -140,7 +141,7 @@ export function createCallRecordRoutes(deps: CallRecordDeps): Route[] {
       const prefs = parsePreferences(req.headers);
       const body: Json = {
         '@odata.context': `${req.baseUrl}/$metadata#communications/callRecords${selectContext(select)}/$entity`,
-        ...applySelect(renderRecord(req, stored), select),
+        ...applySelect(renderRecord(req, stored), select, RECORD_NAVIGATION),
       };
       const recordPath = `/communications/callRecords/${stored.id}`;
       const recordContext = `${req.baseUrl}/$metadata#communications/callRecords('${stored.id}')`;
@@ -201,7 +202,7 @@ export function createCallRecordRoutes(deps: CallRecordDeps): Route[] {
         '@odata.context': `${req.baseUrl}/$metadata#communications/callRecords('${stored.id}')/sessions${selectContext(select)}`,
       };
       if (offset + size < all.length) body['@odata.nextLink'] = nextLink(req, deps.tokens.issue(req, offset + size));
-      body['value'] = page.map((s) => applySelect(segments ? s : withoutSegments(s), select));
+      body['value'] = page.map((s) => applySelect(segments ? s : withoutSegments(s), select, ['segments']));
       return finish(prefs, body, applied);
     },
   };

@@ -262,6 +262,15 @@ describe('GET /communications/callRecords/{id}', () => {
     expect(130 + rest.items.length).toBe((big['participants_v2'] as Rec[]).length);
   });
 
+  it('returns a selected navigation property only when it is expanded', async () => {
+    const resources = make(5);
+    const id = (resources.snapshot().callRecords[0] as Rec)['id'] as string;
+    const plain = await send(resources.routes, 'GET', `/communications/callRecords/${id}?$select=id,sessions`);
+    expect(Object.keys(plain.body).sort()).toEqual(['@odata.context', 'id']);
+    const expanded = await send(resources.routes, 'GET', `/communications/callRecords/${id}?$select=id,sessions&$expand=sessions`);
+    expect(expanded.body['sessions']).toEqual(expect.any(Array));
+  });
+
   it('omits nested nextLinks when an expanded collection fits its page', async () => {
     const resources = make(5);
     const id = (resources.snapshot().callRecords[0] as Rec)['id'] as string;

@@ -24,16 +24,21 @@ export function parseSelect(raw: string | undefined, allowed: readonly string[],
 
 /**
  * Keeps the selected properties (and the annotations of those properties, plus instance annotations such as
- * `@odata.type`). A selected property the entity does not carry comes back as `null`, as Graph renders unset values.
+ * `@odata.type`). A selected structural property the entity does not carry comes back as `null`, as Graph renders
+ * unset values; a selected navigation property stays absent unless it is expanded.
  */
-export function applySelect(entity: Record<string, unknown>, selected: readonly string[] | undefined): Record<string, unknown> {
+export function applySelect(
+  entity: Record<string, unknown>,
+  selected: readonly string[] | undefined,
+  navigation: readonly string[] = [],
+): Record<string, unknown> {
   if (!selected) return entity;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(entity)) {
     const at = key.indexOf('@');
     if (at === 0 || selected.includes(at > 0 ? key.slice(0, at) : key)) out[key] = value;
   }
-  for (const name of selected) if (!(name in out)) out[name] = null;
+  for (const name of selected) if (!(name in out) && !navigation.includes(name)) out[name] = null;
   return out;
 }
 
