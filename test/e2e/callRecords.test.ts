@@ -33,7 +33,7 @@ beforeAll(async () => {
       callRecordCount: 400,
       now: NOW,
       // Paging a whole filtered set takes many list requests: raise Graph's list limit for this file only.
-      throttle: { callRecordsList: { limit: 10_000, windowMs: 20_000 } } as never,
+      throttle: { callRecordsList: { limit: 10_000, windowMs: 20_000 } },
     },
   });
   records = stack.simulator.resources.snapshot().callRecords as Record_[];
@@ -46,9 +46,9 @@ async function walk(filter: object | undefined, first: number): Promise<{ ids: s
   const ids: string[] = [];
   let after: string | null = null;
   for (let pages = 1; ; pages++) {
-    const result = await stack.query<PageData>(PAGE, { filter, first, after });
+    const result: Awaited<ReturnType<typeof stack.query<PageData>>> = await stack.query<PageData>(PAGE, { filter, first, after });
     expect(result.errors).toBeUndefined();
-    const connection = result.data!.callRecords;
+    const connection: PageData['callRecords'] = result.data!.callRecords;
     expect(connection.edges.map((e) => e.node.id)).toEqual(connection.nodes.map((n) => n.id));
     ids.push(...connection.nodes.map((n) => n.id));
     if (!connection.pageInfo.hasNextPage) return { ids, pages };

@@ -83,7 +83,7 @@ describe('Graph failures as typed errors', () => {
 
   it('reports THROTTLED with a retry hint when Graph\'s list limit is spent and the wait exceeds the deadline', async () => {
     const throttled = await startStack({
-      simulator: { throttle: { callRecordsList: { limit: 1, windowMs: 20_000 } } as never },
+      simulator: { throttle: { callRecordsList: { limit: 1, windowMs: 20_000 } } },
       env: { OPERATION_TIMEOUT_MS: '1000' },
     });
     try {

@@ -3,6 +3,10 @@ import { graphClientConfig, simulatorCredential } from '../../src/graphSettings.
 import { createLogger } from '../../src/logger.js';
 import { createGateway, type RunningGateway } from '../../src/server.js';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import type { ThrottleOptions } from '../../src/simulator/options.js';
+
+/** Simulator options for a test; throttle limits not named keep Graph's defaults. */
+export type SimulatorOverrides = Omit<Partial<SimulatorOptions>, 'throttle'> & { throttle?: Partial<ThrottleOptions> };
 
 export interface GraphQLResult<T = Record<string, unknown>> {
   status: number;
@@ -24,7 +28,7 @@ export interface Stack {
  */
 export async function startStack(
   options: {
-    simulator?: Partial<SimulatorOptions>;
+    simulator?: SimulatorOverrides;
     env?: Record<string, string>;
     /** Simulator app registration the gateway signs in as. Default `default`. */
     app?: string;
@@ -32,7 +36,8 @@ export async function startStack(
     credential?: { clientSecret: string };
   } = {},
 ): Promise<Stack> {
-  const simulator = await startSimulator({ shuffleBatch: true, ...options.simulator });
+  // startSimulator merges a partial throttle over the defaults.
+  const simulator = await startSimulator({ shuffleBatch: true, ...options.simulator } as Partial<SimulatorOptions>);
   try {
     const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...options.env });
     const app = simulator.app(options.app ?? 'default');
