@@ -89,7 +89,9 @@ export function applyWireEnums(schema: GraphQLSchema, options: WireEnumOptions =
   const defaults = captureDefaults(schema);
   for (const enumType of enums) wireEnum(enumType, warn);
   for (const { target, ast } of defaults) {
-    target.defaultValue = valueFromAST(ast, target.type);
+    const value = valueFromAST(ast, target.type);
+    if (value === undefined) throw new Error(`Default value ${print(ast)} of "${target.name}" does not fit its type ${String(target.type)}`);
+    target.defaultValue = value;
   }
   return schema;
 }
