@@ -242,6 +242,9 @@ export function resolveSimulatorOptions(partial: Partial<SimulatorOptions> = {})
   let fixedNow: string | undefined;
   if (typeof merged.now === 'function') {
     now = merged.now;
+    // Resolving resolved options again keeps the fixed instant they came from.
+    const resolvedFrom = (partial as Partial<ResolvedSimulatorOptions>).fixedNow;
+    if (typeof resolvedFrom === 'string') fixedNow = resolvedFrom;
   } else if (typeof merged.now === 'string' && !Number.isNaN(Date.parse(merged.now))) {
     const fixed = new Date(merged.now);
     fixedNow = fixed.toISOString();
