@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { graphClientConfig, simulatorCredential, type SimulatorEndpoint } from './graphSettings.js';
 import { createLogger } from './logger.js';
 import { createGateway } from './server.js';
-import { loadSimulatorOptionsFromEnv, startSimulator, type RunningSimulator } from './simulator/index.js';
+import { loadSimulatorOptionsFromEnv, SimulatorOptionsError, startSimulator, type RunningSimulator } from './simulator/index.js';
 
 /** The only reader of process.env: configuration in, a listening gateway out, signals handled. */
 async function main(): Promise<void> {
@@ -21,7 +21,18 @@ async function main(): Promise<void> {
   let simulator: RunningSimulator | undefined;
   let endpoint: SimulatorEndpoint | undefined;
   if (config.graph.kind === 'simulator') {
-    simulator = await startSimulator(loadSimulatorOptionsFromEnv(process.env));
+    let simulatorOptions;
+    try {
+      simulatorOptions = loadSimulatorOptionsFromEnv(process.env);
+    } catch (error) {
+      if (error instanceof SimulatorOptionsError) {
+        console.error(error.message);
+        process.exit(1);
+      }
+      throw error;
+    }
+    // In process, the simulator takes any free port unless SIMULATOR_PORT names one.
+    simulator = await startSimulator({ ...simulatorOptions, port: process.env['SIMULATOR_PORT'] ? simulatorOptions.port : 0 });
     const app = simulator.app('default');
     endpoint = {
       graphBaseUrl: simulator.graphBaseUrl,

@@ -108,7 +108,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   });
   state = 'ready';
   const { port } = httpServer.address() as AddressInfo;
-  const displayHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const displayHost = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host;
 
   let stopping: Promise<void> | undefined;
   return {
