@@ -53,6 +53,8 @@ interface BatchItemResponse {
 }
 
 const RETRYABLE = new Set([429, 503, 504]);
+/** `notBefore` of an item never sent: due at the next flush, whatever triggers it. */
+const FRESH = -Infinity;
 
 function dedupeKey(req: GraphRequest): string {
   const headers = Object.entries(req.headers ?? {})
@@ -73,7 +75,8 @@ export class BatchTransport {
   private queue: Slot[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Infinity;
-  private openWindowEnd = -Infinity;
+  /** When the open coalescing window flushes; undefined while no fresh item waits. */
+  private windowFlushAt: number | undefined;
   private readonly inFlight = new Set<InFlight>();
   private closed = false;
 
@@ -104,7 +107,7 @@ export class BatchTransport {
             key: dedupeKey(req),
             deadline,
             attempts: 0,
-            notBefore: this.windowEnd(),
+            notBefore: this.openWindow(),
             settled: false,
             settle: (value) => {
               if (slot.settled) return;
@@ -143,17 +146,19 @@ export class BatchTransport {
     }
   }
 
-  /** Fresh items share the open coalescing window, or open one. */
-  private windowEnd(): number {
-    const now = this.clock.now();
-    if (this.openWindowEnd < now) this.openWindowEnd = now + this.opts.windowMs;
-    return this.openWindowEnd;
+  /**
+   * Fresh items join the open coalescing window, or open one that the next flush closes: however slow
+   * the event loop, items enqueued before a flush go out in it.
+   */
+  private openWindow(): number {
+    this.windowFlushAt ??= this.clock.now() + this.opts.windowMs;
+    return FRESH;
   }
 
   private schedule(): void {
     this.queue = this.queue.filter((s) => !s.settled);
     if (this.closed || this.queue.length === 0) return;
-    const at = Math.min(...this.queue.map((s) => s.notBefore));
+    const at = Math.min(...this.queue.map((s) => (s.notBefore === FRESH ? (this.windowFlushAt ?? 0) : s.notBefore)));
     if (this.timer !== undefined && this.timerAt <= at) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timerAt = at;
@@ -178,6 +183,7 @@ export class BatchTransport {
   /** Sends every slot due by `due` (the timer's target: timers may fire a little before the clock says). */
   private flush(due: number): void {
     const now = Math.max(this.clock.now(), due);
+    this.windowFlushAt = undefined;
     const ready: Slot[] = [];
     const waiting: Slot[] = [];
     for (const slot of this.queue) {

@@ -248,7 +248,7 @@ describe('the $batch transport', () => {
         const distinct = new Set(ids.flat()).size;
         expect(graph.seen.length - before).toBe(Math.ceil(distinct / 20));
       }),
-      { numRuns: 40 },
+      { numRuns: 25 },
     );
   });
 });
