@@ -1,10 +1,10 @@
 /**
  * `POST /{version}/$batch` (REFERENCE.md section 4). The whole batch is refused with 400 when its shape is
  * wrong: missing or duplicate ids (case-insensitive), more than 20 requests, absolute or nested `$batch`
- * URLs, a body without a Content-Type header, unknown or circular `dependsOn`. Otherwise each item runs
- * through the same pipeline as a top-level request, as the outer request's app, counting against its own
- * throttle buckets; an item whose dependency failed gets 424. The outer answer is 200 with one response
- * per item, in a seeded shuffled order when shuffling is on.
+ * URLs, a version segment other than the batch's, a body without a Content-Type header, unknown or
+ * circular `dependsOn`. Otherwise each item runs through the same pipeline as a top-level request, as the
+ * outer request's app, counting against its own throttle buckets; an item whose dependency failed gets 424.
+ * The outer answer is 200 with one response per item, in a seeded shuffled order when shuffling is on.
  */
 import type { DispatchOutcome, GraphCall, IncomingBody } from './dispatch.js';
 import { splitTarget } from './dispatch.js';
@@ -12,7 +12,7 @@ import { badRequest, graphErrorBody } from './graphErrors.js';
 import type { RequestLogEntry } from './log.js';
 import { shuffled } from './random.js';
 import type { Random } from './random.js';
-import type { Route, SimRequest, SimResponse } from './types.js';
+import type { GraphVersion, Route, SimRequest, SimResponse } from './types.js';
 import { newGuid } from './wire.js';
 
 export const MAX_BATCH_REQUESTS = 20;
@@ -50,7 +50,7 @@ export function createBatchRoute(deps: BatchRouteDeps): Route {
     // The outer request counts only against the app's global bucket; its items count against their own.
     throttleKeys: () => [],
     async handle(req) {
-      const items = parseBatch(req.body);
+      const items = parseBatch(req.body, req.version);
       const order = executionOrder(items);
       const done = new Map<string, BatchItemResponse>();
       for (const item of order) {
@@ -127,7 +127,7 @@ async function runItem(
   return response;
 }
 
-function parseBatch(body: unknown): BatchItem[] {
+function parseBatch(body: unknown, version: GraphVersion): BatchItem[] {
   if (typeof body !== 'object' || body === null || !Array.isArray((body as { requests?: unknown }).requests)) {
     throw badRequest("Invalid batch payload format: the body must be an object with a 'requests' array.");
   }
@@ -138,7 +138,7 @@ function parseBatch(body: unknown): BatchItem[] {
   }
   const seen = new Set<string>();
   const items = raw.map((r, i) => {
-    const item = parseItem(r, i);
+    const item = parseItem(r, i, version);
     const key = item.id.toLowerCase();
     if (seen.has(key)) throw badRequest(`Batch request ids must be unique (case-insensitive); '${item.id}' appears twice.`);
     seen.add(key);
@@ -155,7 +155,7 @@ function parseBatch(body: unknown): BatchItem[] {
   return items;
 }
 
-function parseItem(r: unknown, index: number): BatchItem {
+function parseItem(r: unknown, index: number, version: GraphVersion): BatchItem {
   const at = `requests[${index}]`;
   if (typeof r !== 'object' || r === null || Array.isArray(r)) throw badRequest(`${at} must be an object.`);
   const o = r as Record<string, unknown>;
@@ -167,7 +167,16 @@ function parseItem(r: unknown, index: number): BatchItem {
   if (/^[a-z][a-z0-9+.-]*:/i.test(o.url) || o.url.startsWith('//')) {
     throw badRequest(`${at}.url must be relative to the version root, got the absolute URL '${o.url}'.`);
   }
-  const url = o.url.startsWith('/') ? o.url : `/${o.url}`;
+  let url = o.url.startsWith('/') ? o.url : `/${o.url}`;
+  // The Graph SDK's BatchRequestContent keeps the version segment (`/v1.0/me`) and its batches work
+  // against Graph, so a leading segment naming the batch's own version is accepted and dropped.
+  const versioned = /^\/(v1\.0|beta)(?=[/?]|$)/i.exec(url);
+  if (versioned) {
+    if (versioned[1]?.toLowerCase() !== version) {
+      throw badRequest(`${at}.url names version '${versioned[1] ?? ''}', but the batch was sent to '${version}'; a batch uses one version.`);
+    }
+    url = url.slice(versioned[0].length) || '/';
+  }
   const pathOnly = url.split('?')[0] ?? '';
   if (/^\/+\$batch\/*$/i.test(pathOnly)) throw badRequest(`${at}.url must not be a nested $batch request.`);
   const headers: Record<string, string> = {};

@@ -95,12 +95,18 @@ export async function handleControlRequest(control: SimulatorControl, method: st
       control.reset();
       return { status: 204 };
     case 'POST /fixtures': {
-      const source = isObject(body) && typeof body.name === 'string' && Object.keys(body).length === 1 ? body.name : body;
+      const byName = isObject(body) && typeof body.name === 'string' && !('value' in body) && !('calls' in body) && !('callRecords' in body);
+      const source = byName ? body.name : body;
       if (typeof source !== 'string' && !isObject(source)) {
         throw new GraphHttpError(400, 'BadRequest', 'The body must be a fixture document or {"name": "<bundled fixture>"}.');
       }
       const merge = isObject(body) && body.merge === true;
-      return { status: 200, body: { loaded: control.loadFixtures(source, { merge }) } };
+      try {
+        return { status: 200, body: { loaded: control.loadFixtures(source as string | object, { merge }) } };
+      } catch (err) {
+        if (err instanceof GraphHttpError) throw err;
+        throw new GraphHttpError(400, 'BadRequest', `The fixtures could not be loaded: ${err instanceof Error ? err.message : String(err)}`);
+      }
     }
     case 'GET /chaos':
       return { status: 200, body: { chaos: control.getChaos() } };

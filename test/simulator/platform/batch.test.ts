@@ -128,6 +128,14 @@ describe('$batch', () => {
     expect(order.indexOf('2')).toBeLessThan(order.indexOf('3'));
   });
 
+  it('accepts item URLs that repeat the batch version, as the Graph SDK sends them, and refuses another version', async () => {
+    const s = await start();
+    const same = await batch(s, [get('1', '/v1.0/probe/items/1')]);
+    expect((same.body.responses as BatchItemResponse[])[0]).toMatchObject({ id: '1', status: 200, body: { id: '1' } });
+    const other = await batch(s, [get('1', '/beta/probe/items/1')]);
+    expect(other.status).toBe(400);
+  });
+
   it('gives each item its own status and Graph error body', async () => {
     const s = await start();
     const { body } = await batch(s, [get('ok', '/probe/items/1'), get('missing', '/probe/items/missing'), get('nowhere', '/no/such/path')]);

@@ -110,3 +110,27 @@ describe('control surface', () => {
     expect((await sim.client.fetch('/_simulator/stats')).status).toBe(200);
   });
 });
+
+describe('control surface fixtures', () => {
+  let sim: TestSimulator;
+  beforeAll(async () => {
+    sim = await startTestSimulator({ now: '2023-10-01T00:00:00Z', callRecordCount: 10 });
+  });
+  afterAll(() => stopTestSimulator(sim));
+
+  it('merges a bundled fixture into the generated data when asked', async () => {
+    const res = await sim.client.fetch('/_simulator/fixtures', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'seed-004', merge: true }),
+    });
+    expect(res.status).toBe(200);
+    expect(sim.resources.snapshot().callRecords.length).toBe(10 + ((await res.json()) as { loaded: number }).loaded);
+  });
+
+  it('refuses an unknown fixture with 400', async () => {
+    const res = await sim.client.fetch('/_simulator/fixtures', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'seed-999' }) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('BadRequest');
+  });
+});
