@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { GatewayErrorCode } from '../src/errors.js';
+import { EXAMPLE_OPERATIONS } from '../src/examples.js';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+describe('README', () => {
+  it('documents exactly the gateway\'s error codes in its error table', () => {
+    const section = readme.slice(readme.indexOf('## Errors'), readme.indexOf('## Configuration'));
+    const documented = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
+    expect([...documented].sort()).toEqual(Object.values(GatewayErrorCode).sort());
+  });
+
+  it('documents every environment variable the configuration reads', () => {
+    const source = readFileSync(new URL('../src/config.ts', import.meta.url), 'utf8');
+    const read = new Set([...source.matchAll(/(?:str|int|oneOf|httpsOrigin)\('([A-Z_]+)'/g)].map((m) => m[1]));
+    for (const name of read) expect(readme, name).toContain(`\`${name}\``);
+  });
+
+  it('shows the example operations the gateway preloads in Sandbox', () => {
+    for (const name of ['RecentCallRecords', 'NextCallRecords', 'OneCall', 'PlaceCall']) {
+      expect(EXAMPLE_OPERATIONS).toContain(`${name}`);
+      expect(readme).toContain(name);
+    }
+  });
+
+  it('gives a newcomer the two commands first', () => {
+    const firstScreen = readme.split('\n').slice(0, 20).join('\n');
+    expect(firstScreen).toContain('npm ci && npm start');
+    expect(firstScreen).toContain('npm ci && npm test');
+  });
+
+  it('states defaults that match the configuration', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.paging).toEqual({ defaultFirst: 20, maxFirst: 100 });
+    expect(config.operationTimeoutMs).toBe(20_000);
+    expect(readme).toContain('| `PORT` | `4000` |');
+    expect(readme).toContain('| `OPERATION_TIMEOUT_MS` | `20000` |');
+  });
+});
