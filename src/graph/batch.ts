@@ -36,6 +36,8 @@ interface Slot {
   /** Epoch ms before which the slot is not flushed. */
   notBefore: number;
   settled: boolean;
+  /** The request currently carrying this slot, if any. */
+  flight: InFlight | undefined;
   settle(value: GraphResponse | Error): void;
 }
 
@@ -109,13 +111,14 @@ export class BatchTransport {
             attempts: 0,
             notBefore: this.openWindow(),
             settled: false,
+            flight: undefined,
             settle: (value) => {
               if (slot.settled) return;
               slot.settled = true;
               if (deadlineTimer !== undefined) clearTimeout(deadlineTimer);
               signal?.removeEventListener('abort', onAbort);
               resolve(value as GraphResponse<T> | Error);
-              this.onSlotSettled();
+              this.onSlotSettled(slot);
             },
           };
           signal?.addEventListener('abort', onAbort, { once: true });
@@ -171,12 +174,12 @@ export class BatchTransport {
   }
 
   /** Aborts an in-flight request once nobody waits for it any more. */
-  private onSlotSettled(): void {
-    for (const flight of this.inFlight) {
-      if (flight.slots.every((s) => s.settled)) {
-        this.inFlight.delete(flight);
-        flight.controller.abort(new Error('every caller of this Graph request has gone'));
-      }
+  private onSlotSettled(slot: Slot): void {
+    const flight = slot.flight;
+    slot.flight = undefined;
+    if (flight && this.inFlight.has(flight) && flight.slots.every((s) => s.settled)) {
+      this.inFlight.delete(flight);
+      flight.controller.abort(new Error('every caller of this Graph request has gone'));
     }
   }
 
@@ -210,7 +213,10 @@ export class BatchTransport {
   private track(slots: Slot[]): InFlight {
     const flight: InFlight = { controller: new AbortController(), slots };
     this.inFlight.add(flight);
-    for (const slot of slots) slot.attempts += 1;
+    for (const slot of slots) {
+      slot.attempts += 1;
+      slot.flight = flight;
+    }
     return flight;
   }
 

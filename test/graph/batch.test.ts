@@ -251,4 +251,34 @@ describe('the $batch transport', () => {
       { numRuns: 25 },
     );
   });
+
+  it('still answers every caller correctly when any subset of items is throttled once', async () => {
+    const throttledOnce = new Set<string>();
+    let toThrottle = new Set<number>();
+    const { client } = await setup(
+      batchGraph((it) => {
+        const n = Number(it.url.split('/').pop());
+        if (toThrottle.has(n) && !throttledOnce.has(it.url)) {
+          throttledOnce.add(it.url);
+          return { status: 429, headers: { 'retry-after': '0.002' }, body: graphErrorBody('TooManyRequests', 'slow down') };
+        }
+        return ok({ url: it.url });
+      }),
+    );
+    const scenario = fc.record({
+      callers: fc.array(fc.array(fc.integer({ min: 0, max: 29 }), { minLength: 1, maxLength: 10 }), { minLength: 1, maxLength: 5 }),
+      throttled: fc.uniqueArray(fc.integer({ min: 0, max: 29 }), { maxLength: 30 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(scenario, async ({ callers, throttled }) => {
+        throttledOnce.clear();
+        toThrottle = new Set(throttled);
+        const results = await Promise.all(callers.map((list) => client.batch(list.map((n) => get(`/communications/callRecords/${n}`)))));
+        results.forEach((slots, c) => {
+          expect(bodies(slots)).toEqual((callers[c] ?? []).map((n) => ({ url: `/communications/callRecords/${n}` })));
+        });
+      }),
+      { numRuns: 20 },
+    );
+  });
 });

@@ -19,7 +19,9 @@ export interface Seen {
 export type Reply =
   | { status: number; headers?: Record<string, string>; body?: unknown; delayMs?: number }
   | 'drop'
-  | 'hang';
+  | 'hang'
+  /** Status line and headers, then a body that never finishes. */
+  | 'stall-body';
 
 export interface FakeGraph {
   origin: string;
@@ -44,6 +46,11 @@ export async function startFakeGraph(respond: (seen: Seen, index: number) => Rep
       seen.push(entry);
       void Promise.resolve(respond(entry, seen.length - 1)).then((reply) => {
         if (reply === 'hang') return;
+        if (reply === 'stall-body') {
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+          res.write('{"id":');
+          return;
+        }
         if (reply === 'drop') {
           req.socket.destroy();
           return;

@@ -107,6 +107,12 @@ describe('retries of idempotent requests', () => {
     expect(graph.seen.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('times out an attempt whose body stalls after the headers, and retries it', async () => {
+    const { client } = await setup(['stall-body', ok({ id: 'x' })], { timeouts: { attemptMs: 200 } });
+    const res = await client.request({ method: 'GET', path: '/communications/calls/x' });
+    expect(res.body).toEqual({ id: 'x' });
+  });
+
   it('fails with a timeout GraphTransportError when every attempt hangs', async () => {
     const { client } = await setup(['hang'], { timeouts: { attemptMs: 50 }, retry: { maxAttempts: 2, baseDelayMs: 1 } });
     const err = await client.request({ method: 'GET', path: '/communications/calls/x' }).catch((e: unknown) => e);
