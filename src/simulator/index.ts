@@ -91,9 +91,9 @@ export async function startSimulator(partial: Partial<SimulatorOptions> = {}): P
     port: options.port,
     certPem: tls.certPem,
     keyPem: tls.keyPem,
-    onRequest: (req, res) => {
+    onRequest: async (req, res) => {
       if (!ready.handle) throw new Error('request before the simulator was ready');
-      return ready.handle(req, res);
+      await ready.handle(req, res);
     },
   });
 
