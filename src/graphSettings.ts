@@ -1,4 +1,4 @@
-import type { GatewayConfig } from './config.js';
+import type { GatewayConfig } from './config/index.js';
 import type { GraphClientConfig } from './graph/config.js';
 
 /** What the gateway needs to know of an embedded simulator to reach it like Graph. */

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './config/index.js';
 import { graphClientConfig, simulatorCredential, type SimulatorEndpoint } from './graphSettings.js';
 import { createLogger } from './logger.js';
 import { createGateway } from './server.js';

@@ -6,7 +6,7 @@ import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
-import type { GatewayConfig } from './config.js';
+import type { GatewayConfig } from './config/index.js';
 import type { GatewayContext } from './context.js';
 import { createErrorMasker } from './errorMasking.js';
 import { EXAMPLE_OPERATIONS } from './examples.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig } from '../src/config/index.js';
 
 const azure = { AZURE_TENANT_ID: 'contoso.onmicrosoft.com', AZURE_CLIENT_ID: '3f9a6c2e-1b4d-4e8f-a7c5-0d2e9b1f6a38', AZURE_CLIENT_SECRET: 's3cret' };
 
@@ -80,7 +80,7 @@ describe('loadConfig', () => {
     );
     const { AZURE_CLIENT_SECRET: _omit, ...rest } = azure;
     expect(problems({ ...rest, AZURE_CLIENT_CERTIFICATE_PATH: '/nope' }, () => { throw new Error('ENOENT'); })).toEqual([
-      'AZURE_CLIENT_CERTIFICATE_PATH cannot be read: /nope',
+      'AZURE_CLIENT_CERTIFICATE_PATH cannot be read: /nope (the app certificate)',
     ]);
   });
 

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/index.js';
 import { GatewayErrorCode } from '../src/errors.js';
 import { EXAMPLE_OPERATIONS } from '../src/examples.js';
 
@@ -14,8 +14,10 @@ describe('README', () => {
   });
 
   it('documents every environment variable the configuration reads', () => {
-    const source = readFileSync(new URL('../src/config.ts', import.meta.url), 'utf8');
-    const read = new Set([...source.matchAll(/(?:str|int|oneOf|httpsOrigin)\('([A-Z_]+)'/g)].map((m) => m[1]));
+    const dir = new URL('../src/config/', import.meta.url);
+    const source = readdirSync(dir).map((file) => readFileSync(new URL(file, dir), 'utf8')).join('\n');
+    const read = new Set([...source.matchAll(/\b(?:str|int|bool|oneOf|list|httpsOrigin|file)(?:<[^>]+>)?\('([A-Z_]+)'/g)].map((m) => m[1]));
+    expect(read.size).toBeGreaterThan(10);
     for (const name of read) expect(readme, name).toContain(`\`${name}\``);
   });
 

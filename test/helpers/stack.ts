@@ -1,4 +1,4 @@
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { graphClientConfig, simulatorCredential } from '../../src/graphSettings.js';
 import { createLogger } from '../../src/logger.js';
 import { createGateway, type RunningGateway } from '../../src/server.js';
