@@ -50,6 +50,30 @@ describe('the official Graph JavaScript SDK against the simulator', () => {
     expect(sim.control.stats().graph['callRecords.list']?.['200']).toBe(3);
   });
 
+  it('pages through a filtered call-record list with PageIterator, following Graph\'s nextLinks', async () => {
+    const records = sim.resources.snapshot().callRecords as Array<{ id: string; startDateTime: string }>;
+    const sorted = records.map((r) => r.startDateTime).sort();
+    const from = sorted[Math.floor(sorted.length / 4)]!;
+    const expected = records.filter((r) => r.startDateTime >= from).map((r) => r.id);
+    const listsBefore = sim.control.stats().graph['callRecords.list']?.['200'] ?? 0;
+    const first = (await client
+      .api('/communications/callRecords')
+      .header('Prefer', 'odata.maxpagesize=25')
+      .filter(`startDateTime ge ${new Date(from).toISOString()}`)
+      .select('id,startDateTime')
+      .get()) as PageCollection;
+    const ids: string[] = [];
+    const iterator = new PageIterator(client, first, (record: { id: string; startDateTime: string }) => {
+      expect(record.startDateTime >= from).toBe(true);
+      ids.push(record.id);
+      return true;
+    }, { headers: { Prefer: 'odata.maxpagesize=25' } });
+    await iterator.iterate();
+    expect([...ids].sort()).toEqual([...expected].sort());
+    const lists = (sim.control.stats().graph['callRecords.list']?.['200'] ?? 0) - listsBefore;
+    expect(lists).toBe(Math.ceil(expected.length / 25));
+  });
+
   it('sends a 20-request BatchRequestContent and reads every answer by id', async () => {
     const ids = (sim.resources.snapshot().callRecords as Array<{ id: string }>).slice(0, 20).map((r) => r.id);
     const content = new BatchRequestContent(
