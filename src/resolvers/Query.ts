@@ -34,8 +34,11 @@ export const Query: QueryResolvers = {
 
   callRecord(_root, { id }, { loaders }, info) {
     const { select, expansions } = callRecordProjection(selectionOf(info));
-    // The first expansion rides on the record's own GET; CallRecord's fields load any other.
-    return loaders.callRecord.load({ id: checkId(id), select, expand: expansions[0] });
+    checkId(id);
+    // The first expansion rides on the record's own GET. Any other starts loading now, in the same batch,
+    // under the key CallRecord's field resolver will ask for (select id only), so it costs no extra round trip.
+    for (const expand of expansions.slice(1)) void loaders.callRecord.load({ id, select: ['id'], expand }).catch(() => undefined);
+    return loaders.callRecord.load({ id, select, expand: expansions[0] });
   },
 
   callRecords(_root, { filter, first, after }, { graph, codec, loaders, paging, deadline }, info) {

@@ -156,6 +156,23 @@ describe('callRecords round trips and pushdown', () => {
     expect(top.map((e) => e.route)).toEqual(['callRecords.get']);
   });
 
+  it('fetches a callRecord\'s sessions and participants in one round trip', async () => {
+    const id = records.find((r) => new Date(r.startDateTime) >= retentionStart)!.id;
+    const result = await stack.query<{ callRecord: { sessions: unknown[]; participants: unknown[] } }>(
+      `query($id: ID!) { callRecord(id: $id) { id sessions { id } participants { id } } }`,
+      { id },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.callRecord.sessions.length).toBeGreaterThan(0);
+    expect(result.data!.callRecord.participants.length).toBeGreaterThan(0);
+    const top = stack.simulator.control.log().filter((e) => !e.inBatch && e.kind !== 'identity');
+    expect(top.map((e) => e.route)).toEqual(['$batch']);
+    const items = stack.simulator.control.log().filter((e) => e.inBatch).map((e) => decodeURIComponent(e.path));
+    expect(items).toHaveLength(2);
+    expect(items.some((p) => p.includes('$expand=sessions'))).toBe(true);
+    expect(items.some((p) => p.includes('$expand=participants_v2'))).toBe(true);
+  });
+
   it('costs ceil(K/20) $batch requests for K distinct call records asked for by alias', async () => {
     const ids = records.filter((r) => new Date(r.startDateTime) >= retentionStart).slice(0, 25).map((r) => r.id);
     const query = `{ ${ids.map((id, i) => `r${i}: callRecord(id: "${id}") { id startDateTime }`).join('\n')} }`;
