@@ -1,5 +1,5 @@
 import { TokenAcquisitionError } from './graph/auth/msal.js';
-import { GraphError, GraphHostRefusedError, GraphOutcomeUnknownError, GraphTransportError } from './graph/errors.js';
+import { GraphCircuitOpenError, GraphError, GraphHostRefusedError, GraphOutcomeUnknownError, GraphTransportError } from './graph/errors.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
 
 /** How the caller's input relates to the failed request: a Graph 400 is the caller's fault only for writes. */
@@ -25,6 +25,14 @@ export function toGatewayError(error: unknown, context: UpstreamContext = {}): G
   if (error instanceof GraphTransportError) {
     const what = error.kind === 'deadline' ? 'did not answer within the operation deadline' : error.kind === 'timeout' ? 'timed out' : 'could not be reached';
     return new GatewayError(GatewayErrorCode.UpstreamUnavailable, `Microsoft Graph ${what}.`, { clientRequestId: error.clientRequestId });
+  }
+  if (error instanceof GraphCircuitOpenError) {
+    const retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+    return new GatewayError(
+      GatewayErrorCode.UpstreamUnavailable,
+      `Microsoft Graph is failing: the gateway's circuit to it is open, retry after ${retryAfterSeconds} s.`,
+      { clientRequestId: error.clientRequestId, retryAfterSeconds },
+    );
   }
   if (error instanceof GraphHostRefusedError) {
     return new GatewayError(GatewayErrorCode.UpstreamRejected, 'Graph returned a link to a host other than its own; it was not followed.');

@@ -22,6 +22,8 @@ export interface BatchTransportOptions {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** The shared retry budget: asked once per re-sent item; false when it is spent. Default: always. */
+  retryPermit?: () => boolean;
 }
 
 /** How the transport sends: the client's own pipeline (`request`). */
@@ -323,12 +325,18 @@ export class BatchTransport {
     const wait = hinted.length > 0 ? Math.max(...hinted) : backoffDelay(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs, this.clock.random);
     for (const { slots, error } of retry) {
       let requeued = false;
+      // The budget is asked last and once per item, so it pays only for a retry that would be taken.
+      let permit: boolean | undefined;
       for (const slot of slots) {
         const allowed =
           slot.attempts < this.opts.maxAttempts &&
           wait <= this.opts.maxDelayMs &&
           (slot.deadline === undefined || now + wait < slot.deadline);
-        if (!allowed || this.closed) {
+        if (allowed && !this.closed && permit === undefined) {
+          permit = this.opts.retryPermit?.() ?? true;
+          if (!permit) this.stats.retriesDenied += 1;
+        }
+        if (!allowed || this.closed || permit === false) {
           slot.settle(error);
           continue;
         }

@@ -8,6 +8,9 @@ import { Agent, type Dispatcher } from 'undici';
 import { createMsalTokenProvider, type TokenProvider } from './auth/msal.js';
 import { BatchTransport } from './batch.js';
 import { buildChain } from './chain.js';
+import { CircuitBreaker, type CircuitState } from './handlers/breaker.js';
+import { ConcurrencyLimiter } from './handlers/concurrency.js';
+import { RetryBudget } from './handlers/retryBudget.js';
 import { resolveGraphConfig, type GraphClientConfig, type GraphLogger } from './config.js';
 import { GraphHostRefusedError, graphErrorFrom } from './errors.js';
 import { emptyStats, systemClock, type Clock, type GraphClientStats, type GraphContext } from './pipeline.js';
@@ -79,7 +82,8 @@ export interface GraphClient {
 
 export type { GraphClientConfig, GraphCredential, GraphLogger, NationalCloud, GraphApiVersion } from './config.js';
 export { GraphConfigError, NATIONAL_CLOUDS, resolveGraphConfig } from './config.js';
-export { GraphError, GraphHostRefusedError, GraphOutcomeUnknownError, GraphTransportError } from './errors.js';
+export { GraphCircuitOpenError, GraphError, GraphHostRefusedError, GraphOutcomeUnknownError, GraphTransportError } from './errors.js';
+export type { CircuitState } from './handlers/breaker.js';
 export { TokenAcquisitionError, type TokenProvider } from './auth/msal.js';
 export type { Clock, GraphClientStats } from './pipeline.js';
 
@@ -93,9 +97,26 @@ export interface GraphClientDeps {
   logger?: GraphLogger;
 }
 
+/** What readiness needs to know of the client. */
+export interface GraphReadiness {
+  /** A Graph token has been obtained at least once (MSAL refreshes it from then on). */
+  tokenInHand: boolean;
+  /** The circuit breaker's state; `closed` when it is turned off. */
+  circuit: CircuitState;
+  /** Attempts on the wire and attempts queued for a slot, now. */
+  inFlight: number;
+  queued: number;
+}
+
 export interface InstrumentedGraphClient extends GraphClient {
   /** A snapshot of the client's counters. */
   stats(): GraphClientStats;
+  readiness(): GraphReadiness;
+  /**
+   * Gets a token in the background, retrying with capped backoff (1 s to 30 s) until one arrives or the
+   * client closes, so readiness can wait for it. Idempotent.
+   */
+  warmUp(): void;
 }
 
 const silentLogger: GraphLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
@@ -125,7 +146,23 @@ export function createGraphClient(config: GraphClientConfig, deps: GraphClientDe
   const stats = emptyStats();
   const agentOptions: Agent.Options = resolved.caCertificate ? { connect: { ca: resolved.caCertificate } } : {};
   const dispatcher: Dispatcher = new Agent(agentOptions);
-  const tokens = deps.tokenProvider ?? createMsalTokenProvider(resolved, dispatcher, logger);
+  const tokenSource = deps.tokenProvider ?? createMsalTokenProvider(resolved, dispatcher, logger);
+  let tokenInHand = false;
+  const tokens: TokenProvider = {
+    getToken: async (options) => {
+      const token = await tokenSource.getToken(options);
+      tokenInHand = true;
+      return token;
+    },
+  };
+  const protection = {
+    limiter: new ConcurrencyLimiter({ maxInFlight: resolved.maxConcurrency }, clock),
+    budget: new RetryBudget(resolved.retryBudget, clock),
+    breaker:
+      resolved.breaker === undefined
+        ? undefined
+        : new CircuitBreaker(resolved.breaker, clock, (state) => logger.warn({ circuit: state }, `graph circuit ${state}`)),
+  };
   const chain = buildChain({
     config: resolved,
     clock,
@@ -134,8 +171,11 @@ export function createGraphClient(config: GraphClientConfig, deps: GraphClientDe
     tokens,
     dispatcher,
     freshDispatcher: () => new Agent(agentOptions),
+    protection,
   });
   let closed = false;
+  let warmUpTimer: ReturnType<typeof setTimeout> | undefined;
+  let warming = false;
 
   async function request<T>(req: GraphRequest, options: GraphCallOptions = {}): Promise<GraphResponse<T>> {
     if (closed) throw new Error('the Graph client is closed');
@@ -166,6 +206,7 @@ export function createGraphClient(config: GraphClientConfig, deps: GraphClientDe
       attempt: 0,
       attemptSignal: undefined,
       freshConnection: false,
+      retryPermit: undefined,
     };
     const raw = await chain(ctx);
     const parsed = parseBody(raw.bodyText, raw.headers);
@@ -197,10 +238,30 @@ export function createGraphClient(config: GraphClientConfig, deps: GraphClientDe
       maxAttempts: resolved.maxAttempts,
       baseDelayMs: resolved.baseDelayMs,
       maxDelayMs: resolved.maxDelayMs,
+      retryPermit: () => protection.budget.tryRetry(),
     },
     clock,
     stats,
   );
+
+  function warmUp(): void {
+    if (warming || closed) return;
+    warming = true;
+    const attempt = (n: number): void => {
+      if (closed) return;
+      tokens.getToken({ forceRefresh: false }).then(
+        () => logger.info({}, 'graph token in hand'),
+        (error: unknown) => {
+          if (closed) return;
+          const waitMs = Math.min(30_000, 1000 * 2 ** Math.min(n, 5));
+          logger.warn({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error), retryInMs: waitMs }, 'graph token not obtained yet');
+          warmUpTimer = setTimeout(() => attempt(n + 1), waitMs);
+          warmUpTimer.unref();
+        },
+      );
+    };
+    attempt(0);
+  }
 
   const versionPrefix = `/${resolved.apiVersion}/`;
   function toRelative(absoluteUrl: string): string {
@@ -231,9 +292,17 @@ export function createGraphClient(config: GraphClientConfig, deps: GraphClientDe
     },
     toRelative,
     stats: () => ({ ...stats, batchSizes: [...stats.batchSizes] }),
+    readiness: () => ({
+      tokenInHand,
+      circuit: protection.breaker?.current() ?? 'closed',
+      inFlight: protection.limiter.active,
+      queued: protection.limiter.queued,
+    }),
+    warmUp,
     close: async () => {
       if (closed) return;
       closed = true;
+      clearTimeout(warmUpTimer);
       transport.close();
       await dispatcher.close();
     },

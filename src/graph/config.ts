@@ -60,6 +60,33 @@ export interface GraphClientConfig {
     /** Longest single wait, Retry-After included; a longer Retry-After fails at once. Default 30 000 ms. */
     maxDelayMs?: number;
   };
+  /** Upstream protection: how much load the client may put on Graph, and when it stops trying. */
+  protection?: {
+    /** Graph requests on the wire at once; more wait in a queue, within their deadline. Default 64; bounds 1..10 000. */
+    maxConcurrency?: number;
+    retryBudget?: {
+      /** Retries may add at most this share of first attempts over the window. Default 20; bounds 0..1000. */
+      percent?: number;
+      /** Retries always allowed per second, whatever the traffic. Default 5; bounds 0..10 000. */
+      minPerSecond?: number;
+      /** Default 10 000 ms; bounds 1 000..600 000. */
+      windowMs?: number;
+    };
+    breaker?: {
+      /** Default true. */
+      enabled?: boolean;
+      /** Share of failed requests (5xx, timeouts, dropped connections) that opens the circuit. Default 50; bounds 1..100. */
+      failurePercent?: number;
+      /** Requests the window must hold before it can open. Default 20; bounds 1..100 000. */
+      minRequests?: number;
+      /** Default 10 000 ms; bounds 1 000..600 000. */
+      windowMs?: number;
+      /** How long an open circuit fails fast before probing. Default 5 000 ms; bounds 100..600 000. */
+      cooldownMs?: number;
+      /** Probes let through at once while half-open. Default 1; bounds 1..100. */
+      halfOpenProbes?: number;
+    };
+  };
   batch?: {
     /** Items per `$batch` request. Default 20 (Graph's maximum); bounds 1..20. */
     maxItems?: number;
@@ -103,6 +130,18 @@ export interface ResolvedGraphConfig {
   readonly maxDelayMs: number;
   readonly batchMaxItems: number;
   readonly batchWindowMs: number;
+  readonly maxConcurrency: number;
+  readonly retryBudget: { readonly percent: number; readonly minPerSecond: number; readonly windowMs: number };
+  /** Undefined when the breaker is turned off. */
+  readonly breaker:
+    | {
+        readonly failurePercent: number;
+        readonly minRequests: number;
+        readonly windowMs: number;
+        readonly cooldownMs: number;
+        readonly halfOpenProbes: number;
+      }
+    | undefined;
 }
 
 export class GraphConfigError extends Error {
@@ -187,6 +226,21 @@ export function resolveGraphConfig(config: GraphClientConfig): ResolvedGraphConf
   const maxDelayMs = checkInt('retry.maxDelayMs', config.retry?.maxDelayMs, 30_000, 0, 600_000, problems);
   const batchMaxItems = checkInt('batch.maxItems', config.batch?.maxItems, 20, 1, 20, problems);
   const batchWindowMs = checkInt('batch.windowMs', config.batch?.windowMs, 2, 0, 1_000, problems);
+  const protection = config.protection ?? {};
+  const maxConcurrency = checkInt('protection.maxConcurrency', protection.maxConcurrency, 64, 1, 10_000, problems);
+  const retryBudget = {
+    percent: checkInt('protection.retryBudget.percent', protection.retryBudget?.percent, 20, 0, 1000, problems),
+    minPerSecond: checkInt('protection.retryBudget.minPerSecond', protection.retryBudget?.minPerSecond, 5, 0, 10_000, problems),
+    windowMs: checkInt('protection.retryBudget.windowMs', protection.retryBudget?.windowMs, 10_000, 1000, 600_000, problems),
+  };
+  const b = protection.breaker ?? {};
+  const breaker = {
+    failurePercent: checkInt('protection.breaker.failurePercent', b.failurePercent, 50, 1, 100, problems),
+    minRequests: checkInt('protection.breaker.minRequests', b.minRequests, 20, 1, 100_000, problems),
+    windowMs: checkInt('protection.breaker.windowMs', b.windowMs, 10_000, 1000, 600_000, problems),
+    cooldownMs: checkInt('protection.breaker.cooldownMs', b.cooldownMs, 5000, 100, 600_000, problems),
+    halfOpenProbes: checkInt('protection.breaker.halfOpenProbes', b.halfOpenProbes, 1, 1, 100, problems),
+  };
   if (config.caCertificate !== undefined && !config.caCertificate.includes('-----BEGIN CERTIFICATE-----')) {
     problems.push('caCertificate must be PEM (-----BEGIN CERTIFICATE-----)');
   }
@@ -214,5 +268,8 @@ export function resolveGraphConfig(config: GraphClientConfig): ResolvedGraphConf
     maxDelayMs,
     batchMaxItems,
     batchWindowMs,
+    maxConcurrency,
+    retryBudget: Object.freeze(retryBudget),
+    breaker: b.enabled === false ? undefined : Object.freeze(breaker),
   });
 }

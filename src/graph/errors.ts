@@ -108,6 +108,22 @@ export class GraphOutcomeUnknownError extends Error {
   }
 }
 
+/**
+ * The circuit breaker is open: Graph failed (5xx, timeouts, dropped connections) on most recent requests,
+ * so the client fails fast instead of adding load. Nothing was sent; retry after `retryAfterMs`.
+ */
+export class GraphCircuitOpenError extends Error {
+  constructor(
+    readonly retryAfterMs: number,
+    readonly clientRequestId: string,
+    readonly method: string,
+    readonly path: string,
+  ) {
+    super(`${method} ${path.split('?')[0] ?? ''}: circuit open after sustained Graph failures, retry after ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s`);
+    this.name = 'GraphCircuitOpenError';
+  }
+}
+
 /** The client refused to send a request to a URL outside the configured Graph endpoint. */
 export class GraphHostRefusedError extends Error {
   constructor(

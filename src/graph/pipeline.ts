@@ -36,6 +36,8 @@ export interface GraphContext {
   attemptSignal: AbortSignal | undefined;
   /** Ask the fetch stage for a connection of its own (a retry after 503). */
   freshConnection: boolean;
+  /** Set by the retry-budget stage: takes one retry from the shared budget, false when it is spent. */
+  retryPermit: (() => boolean) | undefined;
 }
 
 export type Next = (ctx: GraphContext) => Promise<RawResponse>;
@@ -114,10 +116,14 @@ export interface GraphClientStats {
   itemRetries: number;
   /** Requests that ended in GraphOutcomeUnknownError. */
   outcomeUnknown: number;
+  /** Retries (request or `$batch` item) not taken because the retry budget was spent. */
+  retriesDenied: number;
+  /** Requests the open circuit failed at once, without sending them. */
+  circuitRejections: number;
 }
 
 export function emptyStats(): GraphClientStats {
-  return { httpRequests: 0, retries: 0, batchRequests: 0, batchSizes: [], singleGets: 0, itemRetries: 0, outcomeUnknown: 0 };
+  return { httpRequests: 0, retries: 0, batchRequests: 0, batchSizes: [], singleGets: 0, itemRetries: 0, outcomeUnknown: 0, retriesDenied: 0, circuitRejections: 0 };
 }
 
 /** Rejects with the signal's reason if it aborts before `promise` settles. */

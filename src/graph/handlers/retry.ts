@@ -18,11 +18,19 @@ const RETRYABLE = new Set([429, 503, 504]);
  * - any request whose connection could not even be opened (nothing was sent, so nothing is unknown).
  * Waits honour Retry-After (seconds with decimals, or an HTTP date), else exponential backoff with
  * full jitter. A wait that would end after the deadline, or a Retry-After above `maxDelayMs`, is not
- * taken: the last answer is returned at once (its GraphError carries retryAfterMs).
+ * taken: the last answer is returned at once (its GraphError carries retryAfterMs). Nor is a retry the
+ * shared retry budget refuses (`ctx.retryPermit`): the last answer or error stands.
  */
 export function retryHandler(opts: RetryOptions, clock: Clock, stats: GraphClientStats, logger: GraphLogger): Handler {
   const fits = (ctx: GraphContext, wait: number): boolean =>
     ctx.deadline === undefined || clock.now() + wait < ctx.deadline;
+
+  // Asked last, so the shared budget pays only for retries that would otherwise be taken.
+  const permitted = (ctx: GraphContext): boolean => {
+    if (ctx.retryPermit === undefined || ctx.retryPermit()) return true;
+    stats.retriesDenied += 1;
+    return false;
+  };
 
   const waitThenLog = async (ctx: GraphContext, wait: number, why: string): Promise<void> => {
     stats.retries += 1;
@@ -46,7 +54,7 @@ export function retryHandler(opts: RetryOptions, clock: Clock, stats: GraphClien
           throw new GraphOutcomeUnknownError(err.kind === 'connect' ? 'network' : err.kind, ctx.clientRequestId, ctx.method, ctx.path, undefined, { cause: err });
         }
         const wait = backoffDelay(attempt, opts.baseDelayMs, opts.maxDelayMs, clock.random);
-        if (err.kind === 'deadline' || attempt >= ctx.maxAttempts || !fits(ctx, wait)) throw err;
+        if (err.kind === 'deadline' || attempt >= ctx.maxAttempts || !fits(ctx, wait) || !permitted(ctx)) throw err;
         ctx.freshConnection = err.kind === 'network';
         await waitThenLog(ctx, wait, err.kind);
         continue;
@@ -71,7 +79,7 @@ export function retryHandler(opts: RetryOptions, clock: Clock, stats: GraphClien
       const retryAfter = parseRetryAfter(res.headers.get('retry-after'), clock.now());
       if (retryAfter !== undefined && retryAfter > opts.maxDelayMs) return res;
       const wait = retryAfter ?? backoffDelay(attempt, opts.baseDelayMs, opts.maxDelayMs, clock.random);
-      if (!fits(ctx, wait)) return res;
+      if (!fits(ctx, wait) || !permitted(ctx)) return res;
       // Graph's best-practices page: retry a 503 on a new connection.
       ctx.freshConnection = res.status === 503;
       await waitThenLog(ctx, wait, `HTTP ${res.status}`);
