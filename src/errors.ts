@@ -7,9 +7,14 @@ import { GraphQLError } from 'graphql';
 export enum GatewayErrorCode {
   /** The operation's arguments are invalid: a bad cursor, filter, id or createCall input. */
   BadUserInput = 'BAD_USER_INPUT',
+  /** The caller sent no bearer token, or one that is invalid, expired, or for another audience or issuer (HTTP 401). */
+  Unauthenticated = 'UNAUTHENTICATED',
   /** Graph has no such call or call record (unknown, ended, or older than 30 days). */
   NotFound = 'NOT_FOUND',
-  /** Graph refused: the gateway's app registration lacks the permission this field needs. */
+  /**
+   * The caller's token lacks the gateway role or scope the operation needs (HTTP 403), or Graph refused
+   * because the gateway's app registration lacks the permission this field needs.
+   */
   Forbidden = 'FORBIDDEN',
   /** Graph throttled the gateway and the operation's deadline left no room to wait; retry after `retryAfterSeconds`. */
   Throttled = 'THROTTLED',
