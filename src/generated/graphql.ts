@@ -25,6 +25,7 @@ export type Scalars = {
    * Returned exactly as Graph sent it.
    */
   Duration: { input: string; output: string; }
+  _FieldSet: { input: string; output: string; }
 };
 
 /** A Microsoft Entra administrative unit. */
@@ -500,6 +501,11 @@ export type CommunicationsUserIdentity = CommunicationsIdentity & {
   id?: Maybe<Scalars['String']['output']>;
   /** The Microsoft Entra tenant the user belongs to. */
   tenantId?: Maybe<Scalars['String']['output']>;
+  /**
+   * The user as the company's users subgraph knows them (a federation reference by `id`), or null when the
+   * identity carries no id. Users of other tenants and on-premises users may be unknown there.
+   */
+  user?: Maybe<User>;
   /** The user principal name, as call records report it for user identities. */
   userPrincipalName?: Maybe<Scalars['String']['output']>;
 };
@@ -1465,6 +1471,16 @@ export type UnknownUserAgent = UserAgent & {
   odataType?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * A Microsoft Entra user, owned by the company's users subgraph. This subgraph knows only the id (the user's object
+ * id, as Graph reports it in identity sets); the router asks the users subgraph for every other field.
+ */
+export type User = {
+  __typename?: 'User';
+  /** The Microsoft Entra object id of the user. */
+  id: Scalars['ID']['output'];
+};
+
 /** The software an endpoint reported. Resolved from the `@odata.type` Graph sends. */
 export type UserAgent = {
   /** The version of the application software. */
@@ -1562,6 +1578,17 @@ export type WifiRadioType =
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
@@ -1625,7 +1652,21 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
+/** Mapping of federation types */
+export type FederationTypes = {
+  Call: Call;
+  CallRecord: CallRecord;
+};
 
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = {
+  Call:
+    ( { __typename: 'Call' }
+    & GraphQLRecursivePick<FederationTypes['Call'], {"id":true}> );
+  CallRecord:
+    ( { __typename: 'CallRecord' }
+    & GraphQLRecursivePick<FederationTypes['CallRecord'], {"id":true}> );
+};
 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
@@ -1678,16 +1719,19 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   AdministrativeUnitInfo: ResolverTypeWrapper<GraphAdministrativeUnitInfo>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   AppHostedMediaConfig: ResolverTypeWrapper<GraphMediaConfig>;
   AppHostedMediaConfigInput: AppHostedMediaConfigInput;
   AudioCodec: AudioCodec;
   AzureCommunicationServicesUserIdentity: ResolverTypeWrapper<GraphIdentity>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Call: ResolverTypeWrapper<GraphCall>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   CallDirection: CallDirection;
   CallMediaState: ResolverTypeWrapper<GraphCallMediaState>;
   CallOptions: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['CallOptions']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CallRecord: ResolverTypeWrapper<GraphCallRecord>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CallRecordConnection: ResolverTypeWrapper<Omit<CallRecordConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['CallRecordEdge']>, nodes: Array<ResolversTypes['CallRecord']> }>;
   CallRecordEdge: ResolverTypeWrapper<Omit<CallRecordEdge, 'node'> & { node: ResolversTypes['CallRecord'] }>;
   CallRecordFilter: CallRecordFilter;
@@ -1715,21 +1759,19 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DateTimeRange: DateTimeRange;
   DeviceInfo: ResolverTypeWrapper<GraphDeviceInfo>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Duration: ResolverTypeWrapper<Scalars['Duration']['output']>;
   Endpoint: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Endpoint']>;
   EndpointType: EndpointType;
   FailureInfo: ResolverTypeWrapper<GraphFailureInfo>;
   FailureStage: FailureStage;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   GuestIdentityInput: GuestIdentityInput;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Identity: ResolverTypeWrapper<GraphIdentity>;
   IdentityInput: IdentityInput;
   IdentitySet: ResolverTypeWrapper<GraphIdentitySet>;
   IdentitySetInput: IdentitySetInput;
   IncomingCallOptions: ResolverTypeWrapper<GraphCallOptions>;
   IncomingContext: ResolverTypeWrapper<GraphIncomingContext>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   InvitationParticipantInfo: ResolverTypeWrapper<GraphInvitationParticipantInfo>;
   InvitationParticipantInfoInput: InvitationParticipantInfoInput;
   JoinMeetingIdMeetingInfo: ResolverTypeWrapper<GraphMeetingInfo>;
@@ -1769,7 +1811,6 @@ export type ResolversTypes = {
   ServiceRole: ServiceRole;
   ServiceUserAgent: ResolverTypeWrapper<GraphUserAgent>;
   Session: ResolverTypeWrapper<GraphSession>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   TokenMeetingInfo: ResolverTypeWrapper<GraphMeetingInfo>;
   TokenMeetingInfoInput: TokenMeetingInfoInput;
   Tone: Tone;
@@ -1779,6 +1820,7 @@ export type ResolversTypes = {
   UnknownMediaConfig: ResolverTypeWrapper<GraphMediaConfig>;
   UnknownMeetingInfo: ResolverTypeWrapper<GraphMeetingInfo>;
   UnknownUserAgent: ResolverTypeWrapper<GraphUserAgent>;
+  User: ResolverTypeWrapper<User>;
   UserAgent: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['UserAgent']>;
   UserFeedback: ResolverTypeWrapper<GraphUserFeedback>;
   UserFeedbackRating: UserFeedbackRating;
@@ -1790,14 +1832,17 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AdministrativeUnitInfo: GraphAdministrativeUnitInfo;
+  String: Scalars['String']['output'];
   AppHostedMediaConfig: GraphMediaConfig;
   AppHostedMediaConfigInput: AppHostedMediaConfigInput;
   AzureCommunicationServicesUserIdentity: GraphIdentity;
-  Boolean: Scalars['Boolean']['output'];
   Call: GraphCall;
+  ID: Scalars['ID']['output'];
   CallMediaState: GraphCallMediaState;
   CallOptions: ResolversInterfaceTypes<ResolversParentTypes>['CallOptions'];
+  Boolean: Scalars['Boolean']['output'];
   CallRecord: GraphCallRecord;
+  Int: Scalars['Int']['output'];
   CallRecordConnection: Omit<CallRecordConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['CallRecordEdge']>, nodes: Array<ResolversParentTypes['CallRecord']> };
   CallRecordEdge: Omit<CallRecordEdge, 'node'> & { node: ResolversParentTypes['CallRecord'] };
   CallRecordFilter: CallRecordFilter;
@@ -1820,19 +1865,17 @@ export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   DateTimeRange: DateTimeRange;
   DeviceInfo: GraphDeviceInfo;
+  Float: Scalars['Float']['output'];
   Duration: Scalars['Duration']['output'];
   Endpoint: ResolversInterfaceTypes<ResolversParentTypes>['Endpoint'];
   FailureInfo: GraphFailureInfo;
-  Float: Scalars['Float']['output'];
   GuestIdentityInput: GuestIdentityInput;
-  ID: Scalars['ID']['output'];
   Identity: GraphIdentity;
   IdentityInput: IdentityInput;
   IdentitySet: GraphIdentitySet;
   IdentitySetInput: IdentitySetInput;
   IncomingCallOptions: GraphCallOptions;
   IncomingContext: GraphIncomingContext;
-  Int: Scalars['Int']['output'];
   InvitationParticipantInfo: GraphInvitationParticipantInfo;
   InvitationParticipantInfoInput: InvitationParticipantInfoInput;
   JoinMeetingIdMeetingInfo: GraphMeetingInfo;
@@ -1864,7 +1907,6 @@ export type ResolversParentTypes = {
   ServiceHostedMediaConfigInput: ServiceHostedMediaConfigInput;
   ServiceUserAgent: GraphUserAgent;
   Session: GraphSession;
-  String: Scalars['String']['output'];
   TokenMeetingInfo: GraphMeetingInfo;
   TokenMeetingInfoInput: TokenMeetingInfoInput;
   ToneInfo: GraphToneInfo;
@@ -1873,6 +1915,7 @@ export type ResolversParentTypes = {
   UnknownMediaConfig: GraphMediaConfig;
   UnknownMeetingInfo: GraphMeetingInfo;
   UnknownUserAgent: GraphUserAgent;
+  User: User;
   UserAgent: ResolversInterfaceTypes<ResolversParentTypes>['UserAgent'];
   UserFeedback: GraphUserFeedback;
 };
@@ -1893,7 +1936,8 @@ export type AzureCommunicationServicesUserIdentityResolvers<ContextType = Gatewa
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
-export type CallResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Call'] = ResolversParentTypes['Call']> = {
+export type CallResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Call'] = ResolversParentTypes['Call'], FederationReferenceType extends FederationReferenceTypes['Call'] = FederationReferenceTypes['Call']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Call']> | FederationReferenceType, FederationReferenceType, ContextType>;
   callChainId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   callOptions?: Resolver<Maybe<ResolversTypes['CallOptions']>, ParentType, ContextType>;
   callRoutes?: Resolver<Maybe<Array<ResolversTypes['CallRoute']>>, ParentType, ContextType>;
@@ -1925,7 +1969,8 @@ export type CallOptionsResolvers<ContextType = GatewayContext, ParentType extend
   __resolveType: TypeResolveFn<'IncomingCallOptions' | 'OutgoingCallOptions' | 'UnknownCallOptions', ParentType, ContextType>;
 };
 
-export type CallRecordResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CallRecord'] = ResolversParentTypes['CallRecord']> = {
+export type CallRecordResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CallRecord'] = ResolversParentTypes['CallRecord'], FederationReferenceType extends FederationReferenceTypes['CallRecord'] = FederationReferenceTypes['CallRecord']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['CallRecord']> | FederationReferenceType, FederationReferenceType, ContextType>;
   endDateTime?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   joinWebUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2038,6 +2083,7 @@ export type CommunicationsUserIdentityResolvers<ContextType = GatewayContext, Pa
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tenantId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   userPrincipalName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
@@ -2356,6 +2402,10 @@ export type UnknownUserAgentResolvers<ContextType = GatewayContext, ParentType e
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type UserResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type UserAgentResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UserAgent'] = ResolversParentTypes['UserAgent']> = {
   __resolveType: TypeResolveFn<'ClientUserAgent' | 'ServiceUserAgent' | 'UnknownUserAgent', ParentType, ContextType>;
 };
@@ -2426,6 +2476,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   UnknownMediaConfig?: UnknownMediaConfigResolvers<ContextType>;
   UnknownMeetingInfo?: UnknownMeetingInfoResolvers<ContextType>;
   UnknownUserAgent?: UnknownUserAgentResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
   UserAgent?: UserAgentResolvers<ContextType>;
   UserFeedback?: UserFeedbackResolvers<ContextType>;
 };

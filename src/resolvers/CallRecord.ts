@@ -1,6 +1,10 @@
 import type { CallRecordResolvers } from '../generated/graphql.js';
 import type { GraphCallRecord } from '../graph/types.js';
+import { callRecordProjection } from '../loaders/projection.js';
 import { selectionOf } from '../loaders/selection.js';
+import { checkId } from './arguments.js';
+import { entitySelection } from './entitySelection.js';
+import { nullIfNotFound } from './references.js';
 
 /**
  * Graph names the organizer and participants `organizer_v2` / `participants_v2`, and lists call records
@@ -8,6 +12,18 @@ import { selectionOf } from '../loaders/selection.js';
  * loader across every record of the page.
  */
 export const CallRecord: CallRecordResolvers = {
+  /**
+   * A federation reference, through the operation's call-record loader like `Query.callRecord`: K references cost
+   * ceil(K/20) `$batch` requests, `$select`ing what the router asked for, the first expansion riding on the GET
+   * and any other starting in the same batch window under the key the field resolver below will use.
+   */
+  __resolveReference(reference, { loaders }, info) {
+    const id = checkId(reference.id);
+    const { select, expansions } = callRecordProjection(entitySelection(info, 'CallRecord'));
+    for (const expand of expansions.slice(1)) void loaders.callRecord.load({ id, select: ['id'], expand }).catch(() => undefined);
+    return nullIfNotFound(loaders.callRecord.load({ id, select, expand: expansions[0] }));
+  },
+
   organizer: (record) => record.organizer_v2 ?? null,
 
   async participants(record, _args, { loaders }) {

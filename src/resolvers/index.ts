@@ -4,10 +4,12 @@
  */
 import type { Resolvers } from '../generated/graphql.js';
 import { DateTimeScalar, DurationScalar } from '../schema/scalars.js';
+import { Call } from './Call.js';
 import { CallOptions } from './CallOptions.js';
 import { CallRecord } from './CallRecord.js';
 import { CallRecordParticipantBase } from './CallRecordParticipantBase.js';
 import { CommunicationsIdentity } from './CommunicationsIdentity.js';
+import { CommunicationsUserIdentity } from './CommunicationsUserIdentity.js';
 import { Endpoint } from './Endpoint.js';
 import { IdentitySet } from './IdentitySet.js';
 import { MediaConfig } from './MediaConfig.js';
@@ -32,7 +34,9 @@ export const resolvers: Resolvers = {
   // Identities
   IdentitySet,
   CommunicationsIdentity,
-  // Calls: Graph's polymorphic values, told apart by @odata.type
+  CommunicationsUserIdentity,
+  // Calls: an entity (reference resolver), and Graph's polymorphic values, told apart by @odata.type
+  Call,
   MediaConfig,
   UnknownMediaConfig,
   MeetingInfo,

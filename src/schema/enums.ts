@@ -81,7 +81,7 @@ const wiredEnums = new WeakSet<GraphQLEnumType>();
 export function applyWireEnums(schema: GraphQLSchema, options: WireEnumOptions = {}): GraphQLSchema {
   const warn = warnOnce(options.logger);
   const enums = Object.values(schema.getTypeMap()).filter(
-    (type): type is GraphQLEnumType => isEnumType(type) && !isIntrospectionType(type) && !wiredEnums.has(type),
+    (type): type is GraphQLEnumType => isEnumType(type) && !isIntrospectionType(type) && !isSpecType(type) && !wiredEnums.has(type),
   );
   if (enums.length === 0) return schema;
 
@@ -94,6 +94,11 @@ export function applyWireEnums(schema: GraphQLSchema, options: WireEnumOptions =
     target.defaultValue = value;
   }
   return schema;
+}
+
+/** Enums of linked specs (`link__Purpose` of Federation's @link) speak GraphQL names, not Graph's. */
+function isSpecType(type: GraphQLEnumType): boolean {
+  return type.name.includes('__');
 }
 
 function wireEnum(enumType: GraphQLEnumType, warn: (enumName: string, value: unknown) => void): void {
