@@ -25,6 +25,23 @@ export function simulatorCredential(app: {
 
 /** The Graph client's settings: real Graph from the configuration, or the embedded simulator. */
 export function graphClientConfig(config: GatewayConfig, simulator?: SimulatorEndpoint): GraphClientConfig {
+  return { ...graphEndpointConfig(config, simulator), ...upstreamProtection(config.upstream) };
+}
+
+/** Attempts, timeouts and protection: the same for real Graph and the simulator. */
+function upstreamProtection(upstream: GatewayConfig['upstream']): Pick<GraphClientConfig, 'timeouts' | 'retry' | 'protection'> {
+  return {
+    timeouts: { attemptMs: upstream.attemptTimeoutMs },
+    retry: { maxAttempts: upstream.maxAttempts },
+    protection: {
+      maxConcurrency: upstream.maxConcurrency,
+      retryBudget: { percent: upstream.retryBudget.percent, minPerSecond: upstream.retryBudget.minPerSecond },
+      breaker: { ...upstream.breaker },
+    },
+  };
+}
+
+function graphEndpointConfig(config: GatewayConfig, simulator?: SimulatorEndpoint): GraphClientConfig {
   if (config.graph.kind === 'azure') {
     const { cloud, baseUrl, authorityHost, tenantId, clientId, credential, caCertificate } = config.graph;
     return {

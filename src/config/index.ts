@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { EnvReader, type Env } from './reader.js';
+import { readUpstream, type UpstreamSettings } from './upstream.js';
 
 /** Where Graph lives. China (21Vianet) is absent: calls and call records are not offered there. */
 export const CLOUDS = {
@@ -50,6 +51,8 @@ export interface GatewayConfig {
   paging: { defaultFirst: number; maxFirst: number };
   /** Upper bound on one operation's upstream work (attempts, retries, waits). Default 20 s. */
   operationTimeoutMs: number;
+  /** Attempts, timeouts, concurrency cap, retry budget and circuit breaker for Graph requests (config/upstream.ts). */
+  upstream: UpstreamSettings;
 }
 
 export class ConfigError extends Error {
@@ -80,6 +83,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     cursorSecret: readCursorSecret(read, graph, runtimeEnv),
     paging: readPaging(read),
     operationTimeoutMs: read.int('OPERATION_TIMEOUT_MS', 20_000, 100, 120_000),
+    upstream: readUpstream(read),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return deepFreeze(config);
