@@ -11,7 +11,7 @@ export type Fault = '429' | '503' | '504' | 'drop';
 
 export interface ChaosDecision {
   fault?: Fault;
-  /** Retry-After for 429 and 503, between 1 and 5 seconds. */
+  /** Retry-After for 429 and 503, in seconds: within `retryAfterMs` (default 1 to 5 s), to the millisecond. */
   retryAfterSeconds: number;
   /** Injected latency before the request is served. */
   delayMs: number;
@@ -52,12 +52,13 @@ export class Chaos {
     else if (faultDraw < (edge += o.p503)) fault = '503';
     else if (faultDraw < (edge += o.p504)) fault = '504';
     else if (faultDraw < (edge += o.pDrop) && topLevel) fault = 'drop';
+    const { min: retryMin, max: retryMax } = o.retryAfterMs ?? { min: 1000, max: 5000 };
     const latency = o.latency;
     const delayMs =
       latency !== undefined && latencyDraw < latency.p ? Math.round(latency.minMs + delayDraw * (latency.maxMs - latency.minMs)) : 0;
     return {
       ...(fault !== undefined ? { fault } : {}),
-      retryAfterSeconds: Math.round((1 + retryDraw * 4) * 1000) / 1000,
+      retryAfterSeconds: Math.round(retryMin + retryDraw * (retryMax - retryMin)) / 1000,
       delayMs,
     };
   }
