@@ -19,6 +19,7 @@ import { hostGuardHandler } from './handlers/hostGuard.js';
 import { requestIdHandler } from './handlers/requestId.js';
 import { retryHandler } from './handlers/retry.js';
 import { retryBudgetHandler, type RetryBudget } from './handlers/retryBudget.js';
+import { telemetryHandler } from './handlers/telemetry.js';
 import { timeoutHandler } from './handlers/timeout.js';
 import { compose, type Clock, type GraphClientStats, type Next } from './pipeline.js';
 
@@ -53,6 +54,8 @@ export function buildChain(deps: ChainDeps): Next {
     authHandler(deps.tokens, config.graphOrigin, clock),
     // Protection: at most maxConcurrency attempts on the wire; the queue wait counts against the deadline.
     concurrencyHandler(protection.limiter),
+    // Observability: each request on the wire, with both request ids, to the metrics (when configured).
+    config.telemetry !== undefined && telemetryHandler(config.telemetry),
     // Per attempt: a timeout clipped to the deadline, covering headers and body.
     timeoutHandler(config.attemptTimeoutMs, clock),
     // Transport: undici with the shared pool (and extra CA), no redirects, one debug log line.

@@ -3,6 +3,8 @@
  * `resolveGraphConfig`, which validates everything at once, applies defaults and freezes the result.
  */
 
+import type { GraphTelemetry } from './handlers/telemetry.js';
+
 export type GraphApiVersion = 'v1.0' | 'beta';
 
 /** pino-compatible subset; the client never passes tokens, secrets or headers to it. */
@@ -94,6 +96,8 @@ export interface GraphClientConfig {
     windowMs?: number;
   };
   logger?: GraphLogger;
+  /** Receives one event per HTTP request to Graph (metrics); see handlers/telemetry.ts. Default none. */
+  telemetry?: GraphTelemetry;
 }
 
 interface CloudEndpoints {
@@ -130,6 +134,7 @@ export interface ResolvedGraphConfig {
   readonly maxDelayMs: number;
   readonly batchMaxItems: number;
   readonly batchWindowMs: number;
+  readonly telemetry: GraphTelemetry | undefined;
   readonly maxConcurrency: number;
   readonly retryBudget: { readonly percent: number; readonly minPerSecond: number; readonly windowMs: number };
   /** Undefined when the breaker is turned off. */
@@ -268,6 +273,7 @@ export function resolveGraphConfig(config: GraphClientConfig): ResolvedGraphConf
     maxDelayMs,
     batchMaxItems,
     batchWindowMs,
+    telemetry: config.telemetry,
     maxConcurrency,
     retryBudget: Object.freeze(retryBudget),
     breaker: b.enabled === false ? undefined : Object.freeze(breaker),
