@@ -1,3 +1,4 @@
+import type { Caller } from './auth/caller.js';
 import type { Loaders } from './loaders/index.js';
 import type { GraphClient } from './graph/client.js';
 import type { Logger } from './logger.js';
@@ -15,4 +16,6 @@ export interface GatewayContext {
   /** Epoch ms by which every upstream attempt and retry must be done. */
   deadline: number;
   logger: Logger;
+  /** Who is calling: authenticated before the operation is parsed, authorized before it runs. */
+  caller: Caller;
 }

@@ -2,21 +2,22 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { createAuthorizationPlugin, createCallerAuthentication } from './auth/index.js';
 import type { GatewayConfig } from './config/index.js';
 import type { GatewayContext } from './context.js';
 import { createErrorMasker } from './errorMasking.js';
 import { EXAMPLE_OPERATIONS } from './examples.js';
 import { createGraphClient, type GraphClient } from './graph/client.js';
 import type { GraphClientConfig } from './graph/config.js';
+import { applyCors } from './http/cors.js';
 import { createGraphQLHandler } from './http/graphqlHandler.js';
 import { sendJson } from './http/respond.js';
 import { createLoaders } from './loaders/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { CursorCodec } from './paging/cursor.js';
+import { operationLimits } from './plugins/operationLimits.js';
 import { resolvers } from './resolvers/index.js';
 import { buildGatewaySchema } from './schema/index.js';
 
@@ -36,9 +37,6 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** GraphQL request bodies above this are refused with 413 before they are parsed. */
-const MAX_BODY_BYTES = 256 * 1024;
-
 type ServerState = 'starting' | 'ready' | 'draining' | 'stopped';
 
 /** Builds the gateway (Apollo Server over node:http) and starts listening. */
@@ -47,23 +45,33 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const logger = options.logger ?? createLogger(config.logLevel);
   const graph = createGraphClient({ ...options.graph, logger: logger.child({ component: 'graph' }) });
   const codec = new CursorCodec(config.cursorSecret);
+  const { security } = config;
+  const callers = createCallerAuthentication(config, options.graph, logger);
+  const limits = operationLimits<GatewayContext>(security.limits, config.paging);
 
   let state: ServerState = 'starting';
   const httpServer = http.createServer();
   const apollo = new ApolloServer<GatewayContext>({
     schema: buildGatewaySchema(resolvers, { logger }),
-    introspection: config.env !== 'production',
+    introspection: security.introspection,
     includeStacktraceInErrorResponses: config.env === 'development',
+    // No "Did you mean ...?" naming fields and types to a caller probing the schema.
+    hideSchemaDetailsFromClientErrors: config.env !== 'development',
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
     formatError: createErrorMasker(logger),
     // Apollo plugins, in order.
     plugins: [
+      // Authorization, then cost: both after validation, before any resolver or Graph request.
+      createAuthorizationPlugin<GatewayContext>(security.auth.mode === 'jwt' ? security.auth.permissions : undefined),
+      ...limits.plugins,
       // Lifecycle: stop() waits for in-flight operations, then closes idle connections.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 }),
       // Landing page: Sandbox with the README's operations outside production.
-      config.env === 'production'
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+      !security.landingPage
+        ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: { initialState: { pollForSchemaUpdates: false } }, document: EXAMPLE_OPERATIONS, footer: false }),
     ],
   });
@@ -71,9 +79,11 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
 
   const graphql = createGraphQLHandler<GatewayContext>({
     apollo,
-    maxBodyBytes: MAX_BODY_BYTES,
+    maxBodyBytes: security.maxBodyBytes,
     logger,
-    async context({ requestId }) {
+    async context({ req, requestId }) {
+      // Before the body is parsed as GraphQL: an unauthenticated request costs no parsing and no Graph call.
+      const caller = await callers.authenticate(req.headers.authorization);
       const deadline = Date.now() + config.operationTimeoutMs;
       const callOptions = { deadline };
       return {
@@ -84,13 +94,18 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         requestId,
         deadline,
         logger: logger.child({ requestId }),
+        caller,
       };
     },
   });
 
   // HTTP routes.
   const routes: Record<string, http.RequestListener> = {
-    '/graphql': (req, res) => (state === 'ready' ? graphql(req, res) : sendJson(res, 503, { error: 'the gateway is shutting down' }, { connection: 'close' })),
+    '/graphql': (req, res) => {
+      if (applyCors(security.cors, req, res)) return;
+      if (state === 'ready') graphql(req, res);
+      else sendJson(res, 503, { error: 'the gateway is shutting down' }, { connection: 'close' });
+    },
     '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
     '/readyz': (_req, res) => sendJson(res, state === 'ready' ? 200 : 503, { status: state }),
   };
@@ -118,6 +133,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         state = 'draining';
         await apollo.stop();
         await graph.close();
+        await callers.close();
         state = 'stopped';
       })();
       return stopping;

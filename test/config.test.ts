@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/index.js';
 
-const azure = { AZURE_TENANT_ID: 'contoso.onmicrosoft.com', AZURE_CLIENT_ID: '3f9a6c2e-1b4d-4e8f-a7c5-0d2e9b1f6a38', AZURE_CLIENT_SECRET: 's3cret' };
+// Real Graph needs caller authentication configured (test/security/config.test.ts covers its absence).
+const azure = {
+  AZURE_TENANT_ID: 'contoso.onmicrosoft.com',
+  AZURE_CLIENT_ID: '3f9a6c2e-1b4d-4e8f-a7c5-0d2e9b1f6a38',
+  AZURE_CLIENT_SECRET: 's3cret',
+  AUTH_JWKS_URL: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/discovery/v2.0/keys',
+  AUTH_ISSUER: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0',
+};
 
 function problems(env: Record<string, string>, readFile?: (p: string) => string): string[] {
   try {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { EnvReader, type Env } from './reader.js';
 import { readUpstream, type UpstreamSettings } from './upstream.js';
+import { readSecurity, type SecuritySettings } from './security.js';
 
 /** Where Graph lives. China (21Vianet) is absent: calls and call records are not offered there. */
 export const CLOUDS = {
@@ -53,6 +54,8 @@ export interface GatewayConfig {
   operationTimeoutMs: number;
   /** Attempts, timeouts, concurrency cap, retry budget and circuit breaker for Graph requests (config/upstream.ts). */
   upstream: UpstreamSettings;
+  /** Caller authentication, operation limits, CORS, introspection and landing page (config/security.ts). */
+  security: SecuritySettings;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +87,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     paging: readPaging(read),
     operationTimeoutMs: read.int('OPERATION_TIMEOUT_MS', 20_000, 100, 120_000),
     upstream: readUpstream(read),
+    security: readSecurity(read, graph.kind, runtimeEnv),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return deepFreeze(config);

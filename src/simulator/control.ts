@@ -16,8 +16,23 @@ export interface MintTokenOptions {
   app?: string;
   /** Seconds until expiry; negative values mint an already expired token. Default the configured lifetime. */
   lifetimeSeconds?: number;
-  /** The `aud` claim. Default `https://graph.microsoft.com`. */
+  /** The `aud` claim. Default the API the app holds roles on (a caller app: `api://comms-graphql`), else Graph. */
   audience?: string;
+  /** The `iss` claim. Default the simulator's issuer (tests of a foreign issuer). */
+  issuer?: string;
+  /** The `roles` claim. Default the roles the app holds on the audience. */
+  roles?: readonly string[];
+  /** A `scp` claim (space-separated delegated scopes), as a user token carries. Default none. */
+  scp?: string;
+}
+
+/** What the control surface passes to the minting function besides the app. */
+export interface MintOverrides {
+  audience: string;
+  lifetimeSeconds?: number;
+  issuer?: string;
+  roles?: readonly string[];
+  scp?: string;
 }
 
 export interface SimulatorControl {
@@ -42,7 +57,7 @@ export interface ControlDeps {
   resources: GraphResources;
   apps: readonly AppRegistration[];
   restartShuffle(): void;
-  mint(app: AppRegistration, audience: string, lifetimeSeconds: number | undefined): Promise<string>;
+  mint(app: AppRegistration, overrides: MintOverrides): Promise<string>;
 }
 
 export function createControl(deps: ControlDeps): SimulatorControl {
@@ -78,7 +93,14 @@ export function createControl(deps: ControlDeps): SimulatorControl {
       if (!app) {
         throw new GraphHttpError(400, 'BadRequest', `app must name a registered app (${deps.apps.map((a) => a.name).join(', ')}), got '${options.app ?? ''}'.`);
       }
-      return deps.mint(app, options.audience ?? 'https://graph.microsoft.com', options.lifetimeSeconds);
+      const audience = options.audience ?? Object.keys(app.apiRoles ?? {})[0] ?? 'https://graph.microsoft.com';
+      return deps.mint(app, {
+        audience,
+        ...(options.lifetimeSeconds !== undefined ? { lifetimeSeconds: options.lifetimeSeconds } : {}),
+        ...(options.issuer !== undefined ? { issuer: options.issuer } : {}),
+        ...(options.roles !== undefined ? { roles: options.roles } : {}),
+        ...(options.scp !== undefined ? { scp: options.scp } : {}),
+      });
     },
   };
 }
@@ -120,6 +142,9 @@ export async function handleControlRequest(control: SimulatorControl, method: st
         ...(typeof o.app === 'string' ? { app: o.app } : {}),
         ...(typeof o.lifetimeSeconds === 'number' ? { lifetimeSeconds: o.lifetimeSeconds } : {}),
         ...(typeof o.audience === 'string' ? { audience: o.audience } : {}),
+        ...(typeof o.issuer === 'string' ? { issuer: o.issuer } : {}),
+        ...(Array.isArray(o.roles) ? { roles: o.roles.filter((r): r is string => typeof r === 'string') } : {}),
+        ...(typeof o.scp === 'string' ? { scp: o.scp } : {}),
       });
       return { status: 200, body: { token_type: 'Bearer', access_token: token } };
     }

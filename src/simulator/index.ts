@@ -27,6 +27,7 @@ import { describeCertificate, sharedAppCertificate, sharedServerCertificate } fr
 import type { GraphResources } from './types.js';
 
 export type { SimulatorControl, MintTokenOptions } from './control.js';
+import type { MintOverrides } from './control.js';
 export type { RequestLogEntry, SimulatorStats, RouteCounters } from './log.js';
 export type {
   AppCertificate,
@@ -39,7 +40,16 @@ export type {
   SimulatorOptions,
   ThrottleOptions,
 } from './options.js';
-export { ALL_COMMUNICATIONS_ROLES, DEFAULT_APPS, DEFAULT_TENANT_ID, loadSimulatorOptionsFromEnv, SimulatorOptionsError } from './options.js';
+export {
+  ALL_COMMUNICATIONS_ROLES,
+  DEFAULT_APPS,
+  DEFAULT_CALLER_APPS,
+  DEFAULT_TENANT_ID,
+  GATEWAY_API_AUDIENCE,
+  GATEWAY_ROLES,
+  loadSimulatorOptionsFromEnv,
+  SimulatorOptionsError,
+} from './options.js';
 
 export interface RunningSimulator {
   /** `https://127.0.0.1:PORT`. */
@@ -62,6 +72,12 @@ export interface RunningSimulator {
   apps: readonly AppRegistration[];
   /** The app registration with this name (`default`, `calls-only`, `records-only`, `certificate`); throws if none. */
   app(name: string): AppRegistration;
+  /** Apps that call the gateway: tokens for `api://comms-graphql` with gateway roles (`caller`, `caller-records`, `caller-no-roles`). */
+  callerApps: readonly AppRegistration[];
+  /** The JWKS URL a gateway validates caller tokens against: `${authority}/discovery/v2.0/keys`. */
+  jwksUri: string;
+  /** The `iss` of every token this simulator mints: `${authority}/v2.0`. */
+  issuer: string;
   options: ResolvedSimulatorOptions;
   control: SimulatorControl;
   resources: GraphResources;
@@ -71,7 +87,13 @@ export interface RunningSimulator {
 
 export async function startSimulator(partial: Partial<SimulatorOptions> = {}): Promise<RunningSimulator> {
   const options = resolveSimulatorOptions(partial);
-  const [tls, key, apps] = await Promise.all([sharedServerCertificate(), sharedSigningKey(), materializeApps(options.apps)]);
+  const [tls, key, apps, callerApps] = await Promise.all([
+    sharedServerCertificate(),
+    sharedSigningKey(),
+    materializeApps(options.apps),
+    materializeApps(options.callerApps),
+  ]);
+  const allApps = [...apps, ...callerApps];
   const resources = createGraphResources({
     seed: options.seed,
     callRecordCount: options.callRecordCount,
@@ -101,14 +123,16 @@ export async function startSimulator(partial: Partial<SimulatorOptions> = {}): P
   const hostPort = `${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
   const origin = `https://${hostPort}`;
   const origins = [...new Set([origin, `https://127.0.0.1:${port}`, `https://localhost:${port}`, `https://[::1]:${port}`])];
-  const mint = (app: AppRegistration, audience: string, lifetimeSeconds: number | undefined): Promise<string> =>
+  const mint = (app: AppRegistration, overrides: MintOverrides): Promise<string> =>
     mintAccessToken(key, {
       app,
       tenantId: options.tenantId,
-      issuer: `${origin}/${options.tenantId}/v2.0`,
-      audience,
-      lifetimeSeconds: lifetimeSeconds ?? options.tokenLifetimeSeconds,
+      issuer: overrides.issuer ?? `${origin}/${options.tenantId}/v2.0`,
+      audience: overrides.audience,
+      lifetimeSeconds: overrides.lifetimeSeconds ?? options.tokenLifetimeSeconds,
       method: app.certificate && app.clientSecret === undefined ? 'certificate' : 'secret',
+      ...(overrides.roles !== undefined ? { roles: overrides.roles } : {}),
+      ...(overrides.scp !== undefined ? { scp: overrides.scp } : {}),
     });
 
   let dispatch: (call: GraphCall) => Promise<DispatchOutcome> = () => Promise.reject(new Error('not ready'));
@@ -135,7 +159,7 @@ export async function startSimulator(partial: Partial<SimulatorOptions> = {}): P
     throttle,
     chaos,
     resources,
-    apps,
+    apps: allApps,
     restartShuffle: () => {
       shuffleRandom = seededRandom(options.batchShuffleSeed);
     },
@@ -147,7 +171,7 @@ export async function startSimulator(partial: Partial<SimulatorOptions> = {}): P
     dispatcher,
     recorder,
     control,
-    identity: { key, tenantId: options.tenantId, apps, lifetimeSeconds: options.tokenLifetimeSeconds },
+    identity: { key, tenantId: options.tenantId, apps: allApps, lifetimeSeconds: options.tokenLifetimeSeconds },
     maxBodyBytes: options.maxBodyBytes,
   });
 
@@ -169,6 +193,9 @@ export async function startSimulator(partial: Partial<SimulatorOptions> = {}): P
       if (!found) throw new Error(`app must be one of ${apps.map((a) => a.name).join(', ')}, got '${name}'`);
       return found;
     },
+    callerApps,
+    jwksUri: `${authority}/discovery/v2.0/keys`,
+    issuer: `${authority}/v2.0`,
     options,
     control,
     resources,

@@ -36,6 +36,11 @@ export interface AppRegistrationOptions {
   clientSecret?: string;
   /** Application permissions granted (and admin-consented): the token's `roles`. */
   roles: readonly string[];
+  /**
+   * App roles granted on other APIs, by the API's application id URI (e.g. the gateway's
+   * `api://comms-graphql`): a token requested with scope `<uri>/.default` carries these as `roles`.
+   */
+  apiRoles?: Readonly<Record<string, readonly string[]>>;
   /** `'generate'` makes a certificate and key at start; a PEM registers an existing certificate. */
   certificate?: 'generate' | { certificatePem: string; privateKeyPem?: string };
 }
@@ -46,6 +51,7 @@ export interface AppRegistration {
   clientId: string;
   clientSecret?: string;
   roles: readonly string[];
+  apiRoles?: Readonly<Record<string, readonly string[]>>;
   certificate?: AppCertificate;
 }
 
@@ -122,6 +128,12 @@ export interface SimulatorOptions {
   callEstablishDelayMs: number;
   /** App registrations. Default: `default`, `calls-only`, `records-only` (secrets) and `certificate`. */
   apps: readonly AppRegistrationOptions[];
+  /**
+   * Apps that call the gateway (not Graph): they hold gateway roles on `api://comms-graphql` and get
+   * caller tokens from the same token endpoint. Default: `caller` (every gateway role), `caller-records`
+   * (CallRecords.Read) and `caller-no-roles`.
+   */
+  callerApps: readonly AppRegistrationOptions[];
   /** Access token lifetime in seconds (`expires_in`). Default 3599. */
   tokenLifetimeSeconds: number;
   throttle: ThrottleOptions;
@@ -177,6 +189,36 @@ export const DEFAULT_APPS: readonly AppRegistrationOptions[] = Object.freeze([
   },
 ]);
 
+/** The gateway's application id URI: the audience of caller tokens. */
+export const GATEWAY_API_AUDIENCE = 'api://comms-graphql';
+
+/** The gateway's default role names (AUTH_ROLE_*): read call records, read calls, place calls. */
+export const GATEWAY_ROLES: readonly string[] = Object.freeze(['CallRecords.Read', 'Calls.Read', 'Calls.Create']);
+
+export const DEFAULT_CALLER_APPS: readonly AppRegistrationOptions[] = Object.freeze([
+  {
+    name: 'caller',
+    clientId: 'a1c2e3f4-0b1d-4c2e-8f3a-5b6c7d8e9f01',
+    clientSecret: 'sim-caller-secret',
+    roles: [],
+    apiRoles: { [GATEWAY_API_AUDIENCE]: GATEWAY_ROLES },
+  },
+  {
+    name: 'caller-records',
+    clientId: 'b2d3f4a5-1c2e-4d3f-9a4b-6c7d8e9f0a12',
+    clientSecret: 'sim-caller-records-secret',
+    roles: [],
+    apiRoles: { [GATEWAY_API_AUDIENCE]: ['CallRecords.Read'] },
+  },
+  {
+    name: 'caller-no-roles',
+    clientId: 'c3e4a5b6-2d3f-4e4a-8b5c-7d8e9f0a1b23',
+    clientSecret: 'sim-caller-no-roles-secret',
+    roles: [],
+    apiRoles: { [GATEWAY_API_AUDIENCE]: [] },
+  },
+]);
+
 export const DEFAULT_THROTTLE: ThrottleOptions = Object.freeze({
   global: { limit: 130_000, windowMs: 10_000 },
   callRecordsPerApp: { limit: 1_500, windowMs: 20_000 },
@@ -194,6 +236,7 @@ export const DEFAULT_OPTIONS: Readonly<SimulatorOptions> = Object.freeze({
   now: () => new Date(),
   callEstablishDelayMs: 1000,
   apps: DEFAULT_APPS,
+  callerApps: DEFAULT_CALLER_APPS,
   tokenLifetimeSeconds: 3599,
   throttle: DEFAULT_THROTTLE,
   chaos: null,
@@ -261,6 +304,11 @@ export function resolveSimulatorOptions(partial: Partial<SimulatorOptions> = {})
   }
   if (merged.chaos !== null) problems.push(...validateChaos(merged.chaos));
   validateApps(merged.apps, problems);
+  validateApps(merged.callerApps, problems, 'callerApps');
+  const callerIds = new Set(Array.isArray(merged.callerApps) ? merged.callerApps.map((a) => String(a.clientId).toLowerCase()) : []);
+  if (Array.isArray(merged.apps) && merged.apps.some((a) => callerIds.has(String(a.clientId).toLowerCase()))) {
+    problems.push('callerApps must not reuse a clientId of apps');
+  }
   if (!Array.isArray(merged.extraRoutes)) problems.push(`extraRoutes must be an array of routes, got ${describe(merged.extraRoutes)}`);
 
   if (problems.length > 0) throw new SimulatorOptionsError(problems);
@@ -269,6 +317,7 @@ export function resolveSimulatorOptions(partial: Partial<SimulatorOptions> = {})
     now,
     ...(fixedNow !== undefined ? { fixedNow } : {}),
     apps: Object.freeze(merged.apps.map((a) => Object.freeze({ ...a, roles: Object.freeze([...a.roles]) }))),
+    callerApps: Object.freeze(merged.callerApps.map((a) => Object.freeze({ ...a, roles: Object.freeze([...a.roles]) }))),
     throttle: Object.freeze(merged.throttle),
     chaos: merged.chaos === null ? null : Object.freeze({ ...merged.chaos }),
   };
@@ -320,15 +369,15 @@ export function completeChaos(partial: Partial<ChaosOptions>): ChaosOptions {
   };
 }
 
-function validateApps(apps: readonly AppRegistrationOptions[], problems: string[]): void {
-  if (!Array.isArray(apps) || apps.length === 0) {
-    problems.push(`apps must be a non-empty array, got ${describe(apps)}`);
+function validateApps(apps: readonly AppRegistrationOptions[], problems: string[], label = 'apps'): void {
+  if (!Array.isArray(apps) || (apps.length === 0 && label === 'apps')) {
+    problems.push(`${label} must be a non-empty array, got ${describe(apps)}`);
     return;
   }
   const ids = new Set<string>();
   const names = new Set<string>();
   apps.forEach((app, i) => {
-    const at = `apps[${i}]`;
+    const at = `${label}[${i}]`;
     if (typeof app.name !== 'string' || app.name === '') problems.push(`${at}.name must be a non-empty string, got ${describe(app.name)}`);
     else if (names.has(app.name)) problems.push(`${at}.name must be unique, got a second '${app.name}'`);
     else names.add(app.name);

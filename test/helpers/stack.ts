@@ -34,12 +34,19 @@ export async function startStack(
     app?: string;
     /** Overrides the app's credential, e.g. with a wrong secret. */
     credential?: { clientSecret: string };
+    /**
+     * Caller authentication: the gateway runs with AUTH_MODE=jwt against the simulator's JWKS and `query`
+     * sends a token minted for this simulator caller app (`caller`, `caller-records`, `caller-no-roles`).
+     */
+    callerApp?: string;
   } = {},
 ): Promise<Stack> {
   // startSimulator merges a partial throttle over the defaults.
   const simulator = await startSimulator({ shuffleBatch: true, ...options.simulator } as Partial<SimulatorOptions>);
   try {
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...options.env });
+    const authEnv: Record<string, string> = options.callerApp !== undefined ? { AUTH_MODE: 'jwt' } : {};
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...authEnv, ...options.env });
+    const callerToken = options.callerApp !== undefined ? await simulator.control.mintToken({ app: options.callerApp }) : undefined;
     const app = simulator.app(options.app ?? 'default');
     const gateway = await createGateway({
       config,
@@ -59,7 +66,7 @@ export async function startStack(
       async query<T>(query: string, variables?: Record<string, unknown>) {
         const response = await fetch(gateway.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...(callerToken ? { authorization: `Bearer ${callerToken}` } : {}) },
           body: JSON.stringify({ query, variables }),
         });
         const body = (await response.json()) as GraphQLResult<T>;

@@ -17,6 +17,15 @@ export interface MintRequest {
   audience: string;
   lifetimeSeconds: number;
   method: ClientAuthMethod;
+  /** Overrides the roles the app holds on the audience (tests of authorization). */
+  roles?: readonly string[];
+  /** Delegated scopes (`scp`), space-separated, as a user token would carry them. */
+  scp?: string;
+}
+
+/** The roles an app holds on an audience: its `apiRoles` on an `api://` API, else its Graph permissions. */
+export function rolesFor(app: AppRegistration, audience: string): readonly string[] {
+  return app.apiRoles?.[audience] ?? (audience.startsWith('api://') ? [] : app.roles);
 }
 
 export async function mintAccessToken(key: SigningKey, req: MintRequest): Promise<string> {
@@ -32,7 +41,8 @@ export async function mintAccessToken(key: SigningKey, req: MintRequest): Promis
     idp: req.issuer,
     idtyp: 'app',
     oid,
-    roles: [...req.app.roles],
+    roles: [...(req.roles ?? rolesFor(req.app, req.audience))],
+    ...(req.scp !== undefined ? { scp: req.scp } : {}),
     tid: req.tenantId,
     uti: randomBytes(16).toString('base64url'),
     ver: '2.0',

@@ -94,7 +94,8 @@ function resourceOf(scope: string, ctx: TokenEndpointContext): string {
     );
   }
   const resource = only.slice(0, -'/.default'.length).replace(/\/$/, '');
-  if (!acceptedResources(ctx.origins).includes(resource)) {
+  const apis = ctx.apps.flatMap((a) => Object.keys(a.apiRoles ?? {}));
+  if (!acceptedResources(ctx.origins).includes(resource) && !apis.includes(resource)) {
     throw new EntraError(
       400,
       'invalid_resource',

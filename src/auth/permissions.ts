@@ -1,0 +1,96 @@
+import { Kind, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import type { Permission } from '../config/security.js';
+
+const ALL_PERMISSIONS: readonly Permission[] = ['callRecords.read', 'calls.read', 'calls.create'];
+
+/**
+ * What each root field needs. A root field missing here needs every permission (fail closed), and a test
+ * keeps this table in step with the schema. Introspection and `_service` need only authentication.
+ */
+export const ROOT_FIELD_PERMISSIONS: Readonly<Record<string, readonly Permission[]>> = Object.freeze({
+  'Query.call': ['calls.read'],
+  'Query.calls': ['calls.read'],
+  'Query.callRecord': ['callRecords.read'],
+  'Query.callRecords': ['callRecords.read'],
+  'Mutation.createCall': ['calls.create'],
+  'Query._service': [],
+  'Query.__schema': [],
+  'Query.__type': [],
+  'Query.__typename': [],
+  'Mutation.__typename': [],
+});
+
+/** Federation entities by `__typename`; an unknown type needs every read permission. */
+const ENTITY_PERMISSIONS: Readonly<Record<string, Permission>> = Object.freeze({
+  CallRecord: 'callRecords.read',
+  Call: 'calls.read',
+});
+
+/**
+ * The permissions an operation needs, from its root fields (through fragments, ignoring `@skip` and
+ * `@include`, so a conditional field still counts) and, for `_entities`, from each representation's
+ * `__typename` (variables resolved).
+ */
+export function requiredPermissions(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>> = {},
+): Set<Permission> {
+  const rootType = operation.operation === 'mutation' ? 'Mutation' : operation.operation === 'subscription' ? 'Subscription' : 'Query';
+  const fragments = new Map(
+    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])),
+  );
+  const needed = new Set<Permission>();
+  const seen = new Set<string>();
+  const visit = (set: SelectionSetNode): void => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) visit(selection.selectionSet);
+      else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment && !seen.has(selection.name.value)) {
+          seen.add(selection.name.value);
+          visit(fragment);
+        }
+      } else if (selection.name.value === '_entities') {
+        const representations = selection.arguments?.find((a) => a.name.value === 'representations');
+        for (const permission of entityPermissions(representations ? valueOf(representations.value, variables) : undefined)) needed.add(permission);
+      } else {
+        const permissions = ROOT_FIELD_PERMISSIONS[`${rootType}.${selection.name.value}`] ?? ALL_PERMISSIONS;
+        for (const permission of permissions) needed.add(permission);
+      }
+    }
+  };
+  visit(operation.selectionSet);
+  return needed;
+}
+
+function entityPermissions(representations: unknown): Permission[] {
+  if (!Array.isArray(representations) || representations.length === 0) return ['callRecords.read', 'calls.read'];
+  return representations.flatMap((r): Permission[] => {
+    const typename = typeof r === 'object' && r !== null ? (r as { __typename?: unknown }).__typename : undefined;
+    const permission = typeof typename === 'string' ? ENTITY_PERMISSIONS[typename] : undefined;
+    return permission ? [permission] : ['callRecords.read', 'calls.read'];
+  });
+}
+
+/** A literal or variable argument as a plain value (enough for `__typename` in representations). */
+export function valueOf(node: ValueNode, variables: Readonly<Record<string, unknown>>): unknown {
+  switch (node.kind) {
+    case Kind.VARIABLE:
+      return variables[node.name.value];
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(node.value);
+    case Kind.STRING:
+    case Kind.ENUM:
+      return node.value;
+    case Kind.BOOLEAN:
+      return node.value;
+    case Kind.NULL:
+      return null;
+    case Kind.LIST:
+      return node.values.map((v) => valueOf(v, variables));
+    case Kind.OBJECT:
+      return Object.fromEntries(node.fields.map((f) => [f.name.value, valueOf(f.value, variables)]));
+  }
+}

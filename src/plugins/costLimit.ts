@@ -1,0 +1,102 @@
+/**
+ * A variables-aware cost limit. graphql-armor's cost rule runs during validation, before variables are
+ * known, so `callRecords(first: $n)` would cost as if `first` were 1; this plugin runs once the operation
+ * is resolved. Each field costs 1 plus its subtree; a field with a `first` argument multiplies that by its
+ * page size (the argument, or the gateway's default page size when absent, capped at the maximum page
+ * size because larger values are refused anyway), and `_entities` by its number of representations.
+ * A paged field is also one Graph list request, so it adds LIST_REQUEST_COST: aliasing many small pages
+ * costs what it costs Graph (whose list throttle is 40 requests per 20 s), not only what it returns.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  getNamedType,
+  isCompositeType,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { valueOf } from '../auth/permissions.js';
+import { operationRefused } from './refusal.js';
+
+/** What one Graph list request costs, in fields: a full page of a typical selection costs about as much. */
+export const LIST_REQUEST_COST = 500;
+
+export interface CostLimitOptions {
+  maxCost: number;
+  paging: { defaultFirst: number; maxFirst: number };
+}
+
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>>,
+  paging: CostLimitOptions['paging'],
+): number {
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const root = schema.getRootType(operation.operation);
+  if (!root) return 0;
+
+  const pageSize = (field: FieldNode, definition: GraphQLField<unknown, unknown> | undefined): number => {
+    if (field.name.value === '_entities') {
+      const argument = field.arguments?.find((a) => a.name.value === 'representations');
+      const representations = argument ? valueOf(argument.value, variables) : undefined;
+      return Array.isArray(representations) ? Math.max(1, representations.length) : 1;
+    }
+    if (!definition?.args.some((a) => a.name === 'first')) return 1;
+    const argument = field.arguments?.find((a) => a.name.value === 'first');
+    const value = argument ? valueOf(argument.value, variables) : undefined;
+    const first = value === undefined || value === null ? paging.defaultFirst : value;
+    return typeof first === 'number' && Number.isInteger(first) && first >= 1 ? Math.min(first, paging.maxFirst) : 1;
+  };
+
+  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, seen: ReadonlySet<string>): number => {
+    let cost = 0;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value.startsWith('__')) continue;
+        const definition = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[selection.name.value] : undefined;
+        const type = definition ? getNamedType(definition.type) : undefined;
+        const inner = selection.selectionSet && type && isCompositeType(type) ? walk(selection.selectionSet, type, seen) : 0;
+        const paged = definition?.args.some((a) => a.name === 'first') === true;
+        cost += (paged ? LIST_REQUEST_COST : 0) + pageSize(selection, definition) * (1 + inner);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        cost += walk(selection.selectionSet, type && isCompositeType(type) ? type : parent, seen);
+      } else {
+        // Fragment cycles are refused by validation before this runs; `seen` guards anyway.
+        const fragment = fragments.get(selection.name.value);
+        if (!fragment || seen.has(fragment.name.value)) continue;
+        const type = schema.getType(fragment.typeCondition.name.value);
+        cost += walk(fragment.selectionSet, type && isCompositeType(type) ? type : parent, new Set([...seen, fragment.name.value]));
+      }
+    }
+    return cost;
+  };
+  return walk(operation.selectionSet, root, new Set());
+}
+
+/** Refuses an operation whose cost exceeds `maxCost` with GRAPHQL_VALIDATION_FAILED and HTTP 400, before it runs. */
+export function costLimitPlugin<TContext extends object>(options: CostLimitOptions): ApolloServerPlugin<TContext> {
+  return {
+    requestDidStart() {
+      return Promise.resolve({
+        didResolveOperation({ schema, document, operation, request }) {
+          if (!operation) return Promise.resolve();
+          const cost = operationCost(schema, document, operation, request.variables ?? {}, options.paging);
+          if (cost > options.maxCost) {
+            throw operationRefused(`Operation cost limit of ${options.maxCost} exceeded, found ${cost}: ask for fewer records (first) or fewer fields.`);
+          }
+          return Promise.resolve();
+        },
+      });
+    },
+  };
+}
