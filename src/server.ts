@@ -15,7 +15,7 @@ import { applyCors } from './http/cors.js';
 import { createGraphQLHandler } from './http/graphqlHandler.js';
 import { sendJson } from './http/respond.js';
 import { createLoaders } from './loaders/index.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, registerSecret, type Logger } from './logger.js';
 import { CursorCodec } from './paging/cursor.js';
 import { operationLimits } from './plugins/operationLimits.js';
 import { resolvers } from './resolvers/index.js';
@@ -45,6 +45,10 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const logger = options.logger ?? createLogger(config.logLevel);
   const graph = createGraphClient({ ...options.graph, logger: logger.child({ component: 'graph' }) });
   const codec = new CursorCodec(config.cursorSecret);
+  // Scrubbed from every log line even where no redaction path reaches (an error message, a stack).
+  registerSecret(config.cursorSecret);
+  const credential = options.graph.credential;
+  registerSecret('clientSecret' in credential ? credential.clientSecret : credential.certificate.privateKeyPem);
   const { security } = config;
   const callers = createCallerAuthentication(config, options.graph, logger);
   const limits = operationLimits<GatewayContext>(security.limits, config.paging);
@@ -62,6 +66,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
     formatError: createErrorMasker(logger),
+    logger: logger.child({ component: 'apollo' }),
     // Apollo plugins, in order.
     plugins: [
       // Authorization, then cost: both after validation, before any resolver or Graph request.

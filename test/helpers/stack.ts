@@ -1,5 +1,6 @@
 import { loadConfig } from '../../src/config/index.js';
 import { graphClientConfig, simulatorCredential } from '../../src/graphSettings.js';
+import type { DestinationStream } from 'pino';
 import { createLogger } from '../../src/logger.js';
 import { createGateway, type RunningGateway } from '../../src/server.js';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
@@ -39,6 +40,8 @@ export async function startStack(
      * sends a token minted for this simulator caller app (`caller`, `caller-records`, `caller-no-roles`).
      */
     callerApp?: string;
+    /** Where the gateway's log lines go (e.g. an in-memory stream with LOG_LEVEL=trace). Default stdout. */
+    logDestination?: DestinationStream;
   } = {},
 ): Promise<Stack> {
   // startSimulator merges a partial throttle over the defaults.
@@ -50,7 +53,7 @@ export async function startStack(
     const app = simulator.app(options.app ?? 'default');
     const gateway = await createGateway({
       config,
-      logger: createLogger(config.logLevel),
+      logger: createLogger(config.logLevel, options.logDestination),
       graph: graphClientConfig(config, {
         graphBaseUrl: simulator.graphBaseUrl,
         authorityHost: simulator.authorityHost,
