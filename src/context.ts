@@ -2,6 +2,7 @@ import type { Caller } from './auth/caller.js';
 import type { Loaders } from './loaders/index.js';
 import type { GraphClient } from './graph/client.js';
 import type { Logger } from './logger.js';
+import type { UpstreamCount } from './observability/upstreamCount.js';
 import type { CursorCodec } from './paging/cursor.js';
 
 /** Everything a resolver may use; built fresh for each GraphQL operation. */
@@ -18,4 +19,6 @@ export interface GatewayContext {
   logger: Logger;
   /** Who is calling: authenticated before the operation is parsed, authorized before it runs. */
   caller: Caller;
+  /** The Graph requests this operation asked for, for its log line (`graph` and `loaders` count into it). */
+  upstream: UpstreamCount;
 }

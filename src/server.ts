@@ -16,9 +16,13 @@ import { createGraphQLHandler } from './http/graphqlHandler.js';
 import { sendJson } from './http/respond.js';
 import { createLoaders } from './loaders/index.js';
 import { createLogger, registerSecret, type Logger } from './logger.js';
+import { createGatewayMetrics, metricsRoute } from './observability/metrics.js';
+import { operationObservabilityPlugin } from './observability/operationLog.js';
+import { countingGraphClient } from './observability/upstreamCount.js';
 import { CursorCodec } from './paging/cursor.js';
 import { operationLimits } from './plugins/operationLimits.js';
 import { resolvers } from './resolvers/index.js';
+import { cacheHintsPlugin } from './schema/cacheHints.js';
 import { buildGatewaySchema } from './schema/index.js';
 
 export interface GatewayOptions {
@@ -43,7 +47,8 @@ type ServerState = 'starting' | 'ready' | 'draining' | 'stopped';
 export async function createGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const graph = createGraphClient({ ...options.graph, logger: logger.child({ component: 'graph' }) });
+  const metrics = config.observability.metrics ? createGatewayMetrics() : undefined;
+  const graph = createGraphClient({ ...options.graph, logger: logger.child({ component: 'graph' }), telemetry: metrics?.graphTelemetry });
   const codec = new CursorCodec(config.cursorSecret);
   // Scrubbed from every log line even where no redaction path reaches (an error message, a stack).
   registerSecret(config.cursorSecret);
@@ -72,6 +77,9 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       // Authorization, then cost: both after validation, before any resolver or Graph request.
       createAuthorizationPlugin<GatewayContext>(security.auth.mode === 'jwt' ? security.auth.permissions : undefined),
       ...limits.plugins,
+      // Observability: one log line and one metrics sample per operation; cache hints (call records only).
+      operationObservabilityPlugin<GatewayContext>({ logger, metrics, describe: (context) => context }),
+      cacheHintsPlugin(),
       // Lifecycle: stop() waits for in-flight operations, then closes idle connections.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 }),
       // Landing page: Sandbox with the README's operations outside production.
@@ -91,9 +99,11 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       const caller = await callers.authenticate(req.headers.authorization);
       const deadline = Date.now() + config.operationTimeoutMs;
       const callOptions = { deadline };
+      const counted = countingGraphClient(graph);
       return {
-        loaders: createLoaders(graph, () => callOptions),
-        graph,
+        loaders: createLoaders(counted.graph, () => callOptions),
+        graph: counted.graph,
+        upstream: counted.count,
         codec,
         paging: config.paging,
         requestId,
@@ -113,6 +123,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     },
     '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
     '/readyz': (_req, res) => sendJson(res, state === 'ready' ? 200 : 503, { status: state }),
+    ...(metrics && { '/metrics': metricsRoute(metrics.registry) }),
   };
   httpServer.on('request', (req, res) => {
     const route = routes[(req.url ?? '/').split('?')[0] ?? '/'];

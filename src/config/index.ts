@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { EnvReader, type Env } from './reader.js';
 import { readUpstream, type UpstreamSettings } from './upstream.js';
 import { readSecurity, type SecuritySettings } from './security.js';
+import { readObservability, type ObservabilitySettings } from './observability.js';
 
 /** Where Graph lives. China (21Vianet) is absent: calls and call records are not offered there. */
 export const CLOUDS = {
@@ -56,6 +57,8 @@ export interface GatewayConfig {
   upstream: UpstreamSettings;
   /** Caller authentication, operation limits, CORS, introspection and landing page (config/security.ts). */
   security: SecuritySettings;
+  /** Metrics on /metrics (config/observability.ts). */
+  observability: ObservabilitySettings;
 }
 
 export class ConfigError extends Error {
@@ -88,6 +91,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     operationTimeoutMs: read.int('OPERATION_TIMEOUT_MS', 20_000, 100, 120_000),
     upstream: readUpstream(read),
     security: readSecurity(read, graph.kind, runtimeEnv),
+    observability: readObservability(read),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return deepFreeze(config);

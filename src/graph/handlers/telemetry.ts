@@ -13,8 +13,10 @@ export interface GraphRequestEvent {
   /** Why no answer came: `timeout`, `deadline`, `network`, `connect`, `aborted`. */
   failure?: string;
   durationMs: number;
-  /** 1-based attempt of the retry stage; above 1 means a retry. */
+  /** 1-based attempt of the retry stage. */
   attempt: number;
+  /** True for the first request of a retry-stage attempt after the first (not for the resend after a 401). */
+  retry: boolean;
   /** The `client-request-id` this gateway sent. */
   clientRequestId: string;
   /** Graph's `request-id` response header. */
@@ -48,6 +50,7 @@ export function routeOf(path: string): string {
  */
 export function telemetryHandler(telemetry: GraphTelemetry): Handler {
   let lastAuthorization: string | undefined;
+  const attemptsSeen = new WeakMap<GraphContext, number>();
   const report = (event: GraphRequestEvent): void => {
     try {
       telemetry.request(event);
@@ -59,12 +62,15 @@ export function telemetryHandler(telemetry: GraphTelemetry): Handler {
     const authorization = ctx.headers.get('authorization') ?? undefined;
     const newToken = authorization !== undefined && authorization !== lastAuthorization;
     if (authorization !== undefined) lastAuthorization = authorization;
+    const retry = ctx.attempt > 1 && attemptsSeen.get(ctx) !== ctx.attempt;
+    attemptsSeen.set(ctx, ctx.attempt);
     const started = performance.now();
     const base = (): Omit<GraphRequestEvent, 'status' | 'requestId'> => ({
       method: ctx.method,
       route: routeOf(ctx.path),
       durationMs: performance.now() - started,
       attempt: ctx.attempt,
+      retry,
       clientRequestId: ctx.clientRequestId,
       newToken,
       ...batchItems(ctx),
