@@ -24,6 +24,11 @@ export interface BatchTransportOptions {
   maxDelayMs: number;
   /** The shared retry budget: asked once per re-sent item; false when it is spent. Default: always. */
   retryPermit?: () => boolean;
+  /**
+   * Tells the budget how many items a `$batch` sends for the first time: Graph weighs each item like a
+   * request, so each earns its share of retries as a request would. Default: ignored.
+   */
+  recordFirstSends?: (items: number) => void;
 }
 
 /** How the transport sends: the client's own pipeline (`request`). */
@@ -246,6 +251,7 @@ export class BatchTransport {
 
   private async sendBatch(chunk: Slot[][]): Promise<void> {
     const all = chunk.flat();
+    this.opts.recordFirstSends?.(chunk.filter((slots) => slots.every((s) => s.attempts === 0)).length);
     const flight = this.track(all);
     this.stats.batchRequests += 1;
     this.stats.batchSizes.push(chunk.length);

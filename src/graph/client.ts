@@ -239,6 +239,7 @@ export function createGraphClient(config: GraphClientConfig, deps: GraphClientDe
       baseDelayMs: resolved.baseDelayMs,
       maxDelayMs: resolved.maxDelayMs,
       retryPermit: () => protection.budget.tryRetry(),
+      recordFirstSends: (items) => protection.budget.recordRequest(items),
     },
     clock,
     stats,

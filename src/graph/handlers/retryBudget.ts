@@ -36,9 +36,9 @@ export class RetryBudget {
     this.counts = new SlidingCounts(['requests', 'retries'], windowMs, () => clock.now());
   }
 
-  /** Counts a first attempt: it earns `percent`% of a retry. */
-  recordRequest(): void {
-    this.counts.add('requests');
+  /** Counts first attempts (a request, or the items of a `$batch`): each earns `percent`% of a retry. */
+  recordRequest(count = 1): void {
+    if (count > 0) this.counts.add('requests', count);
   }
 
   /** Takes one retry from the budget; false when it is spent. */
