@@ -1,0 +1,64 @@
+/** Starting the bench's child processes: the simulator and one server under test at a time. */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { RecordedRequest } from '../servers/instrument.js';
+import type { SimulatorReady } from '../servers/simulator.js';
+import type { TargetKind, TargetReady } from '../servers/target.js';
+import { spawnChild, type Child } from './ipc.js';
+
+export const PROFILE_DIR = fileURLToPath(new URL('../.profiles/', import.meta.url));
+
+export interface Memory {
+  rss: number;
+  maxRss: number;
+  heapUsed?: number;
+}
+
+export interface Target {
+  kind: TargetKind;
+  url: string;
+  counters(): Promise<{ requests: number; bytes: number }>;
+  resetCounters(): Promise<void>;
+  record<T>(op: () => Promise<T>): Promise<RecordedRequest[]>;
+  memory(): Promise<Memory>;
+  stop(): Promise<void>;
+}
+
+export function startSimulatorProcess(env: Record<string, string>): Promise<Child<SimulatorReady>> {
+  return spawnChild<SimulatorReady>('simulator.ts', { env });
+}
+
+export async function startTarget(
+  sim: SimulatorReady,
+  kind: TargetKind,
+  options: { token: string; callIds: readonly string[]; coalesce?: boolean; profileName?: string },
+): Promise<Target> {
+  const execArgv: string[] = [];
+  if (options.profileName) {
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    execArgv.push('--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `${options.profileName}.cpuprofile`);
+  }
+  const child = await spawnChild<TargetReady>('target.ts', {
+    execArgv,
+    env: {
+      BENCH_KIND: kind,
+      BENCH_SIM: JSON.stringify(sim),
+      BENCH_TOKEN: options.token,
+      BENCH_CALL_IDS: JSON.stringify(options.callIds),
+      BENCH_COALESCE: options.coalesce === false ? 'off' : 'on',
+    },
+  });
+  return {
+    kind,
+    url: child.ready.url,
+    counters: () => child.call('counters'),
+    resetCounters: () => child.call('resetCounters'),
+    async record(op) {
+      await child.call('startRecording');
+      await op();
+      return child.call<RecordedRequest[]>('stopRecording');
+    },
+    memory: () => child.call('rss'),
+    stop: () => child.stop(),
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Bench child: one server under test, alone in its process so its RSS and CPU profile are its own.
+ * BENCH_KIND selects it:
+ * - `gateway`: the product (createGateway), signing in to the simulator with MSAL like `npm start`;
+ *   BENCH_COALESCE=off sets the $batch transport to one item per request and a 0 ms window (the
+ *   product's existing knobs), so every GET travels alone;
+ * - `naive`: Apollo Server with the naive resolvers (bench/baselines/naive.ts);
+ * - `memory`: Apollo Server with the in-memory resolvers (bench/baselines/memory.ts).
+ * The baselines use Apollo's standalone HTTP server.
+ */
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { loadConfig } from '../../src/config/index.js';
+import { graphClientConfig } from '../../src/graphSettings.js';
+import { createLogger } from '../../src/logger.js';
+import { buildGatewaySchema } from '../../src/schema/index.js';
+import { createGateway } from '../../src/server.js';
+import { loadMemoryData, memoryResolvers } from '../baselines/memory.js';
+import { naiveResolvers } from '../baselines/naive.js';
+import { createRestClient } from '../baselines/rest.js';
+import { serve } from '../lib/ipc.js';
+import { instrumentGraphClient } from './instrument.js';
+import type { SimulatorReady } from './simulator.js';
+
+export type TargetKind = 'gateway' | 'naive' | 'memory';
+
+export interface TargetReady {
+  url: string;
+  kind: TargetKind;
+}
+
+/** Environment of the gateway under benchmark: production mode, operation limits opened for scenario 2. */
+export const GATEWAY_ENV: Readonly<Record<string, string>> = {
+  NODE_ENV: 'production',
+  PORT: '0',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  CURSOR_SECRET: 'bench-cursor-secret-0123456789abcdef-0123456789',
+  LIMIT_MAX_ALIASES: '200',
+  LIMIT_MAX_TOKENS: '100000',
+  LIMIT_MAX_COST: '10000000',
+};
+
+const kind = (process.env.BENCH_KIND ?? 'gateway') as TargetKind;
+const sim = JSON.parse(process.env.BENCH_SIM ?? '{}') as SimulatorReady;
+const instrument = instrumentGraphClient(sim.origin);
+
+async function start(): Promise<{ url: string; stop(): Promise<void> }> {
+  if (kind === 'gateway') {
+    const config = loadConfig({ ...GATEWAY_ENV });
+    const graph = graphClientConfig(config, {
+      graphBaseUrl: sim.graphBaseUrl,
+      authorityHost: sim.authorityHost,
+      tenantId: sim.tenantId,
+      caCertificate: sim.caCertificate,
+      clientId: sim.clientId,
+      credential: { clientSecret: sim.clientSecret },
+    });
+    const coalesce = process.env.BENCH_COALESCE !== 'off';
+    const gateway = await createGateway({
+      config,
+      logger: createLogger(config.logLevel),
+      graph: coalesce ? graph : { ...graph, batch: { maxItems: 1, windowMs: 0 } },
+    });
+    return { url: gateway.url, stop: () => gateway.stop() };
+  }
+  const rest = createRestClient({ graphBaseUrl: sim.graphBaseUrl, caCertificate: sim.caCertificate, token: process.env.BENCH_TOKEN ?? '' });
+  const resolvers =
+    kind === 'naive'
+      ? naiveResolvers(rest)
+      : memoryResolvers(await loadMemoryData(rest, 60, JSON.parse(process.env.BENCH_CALL_IDS ?? '[]') as string[]));
+  const apollo = new ApolloServer({
+    schema: buildGatewaySchema(resolvers),
+    introspection: false,
+    // The schema may be a federation subgraph; the baselines answer clients directly.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+  });
+  const { url } = await startStandaloneServer(apollo, { listen: { port: 0, host: '127.0.0.1' } });
+  return {
+    url,
+    stop: async () => {
+      await apollo.stop();
+      await rest.close();
+    },
+  };
+}
+
+const server = await start();
+serve(
+  {
+    counters: () => instrument.counters(),
+    resetCounters: () => instrument.reset(),
+    startRecording: () => instrument.startRecording(),
+    stopRecording: () => instrument.stopRecording(),
+    rss: () => ({ rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed, maxRss: process.resourceUsage().maxRSS * 1024 }),
+    stop: async () => {
+      // Measuring is over: a short drain, not the gateway's full grace period.
+      await Promise.race([server.stop(), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+      setImmediate(() => process.exit(0));
+    },
+  },
+  { url: server.url.replace('localhost', '127.0.0.1'), kind } satisfies TargetReady,
+);
