@@ -48,8 +48,8 @@ function allCallRecords(args: unknown): boolean {
   return Array.isArray(representations) && representations.length > 0 && representations.every((r) => (r as { __typename?: unknown })?.__typename === 'CallRecord');
 }
 
-/** True when a parent of this field, anywhere up the path, is a CallRecord. */
+/** True when the field's parent, or any object above it in the path, is a CallRecord (`typename` is a key's parent type). */
 function insideCallRecord(info: GraphQLResolveInfo): boolean {
-  for (let path = info.path.prev; path !== undefined; path = path.prev) if (path.typename === 'CallRecord') return true;
+  for (let path: GraphQLResolveInfo['path'] | undefined = info.path; path !== undefined; path = path.prev) if (path.typename === 'CallRecord') return true;
   return false;
 }
