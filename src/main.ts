@@ -58,7 +58,10 @@ async function main(): Promise<void> {
     if (exiting) return;
     exiting = true;
     logger.info({ signal }, 'stopping: finishing in-flight operations');
-    Promise.all([gateway.stop(), simulator?.stop()])
+    // The gateway first: its in-flight operations may still need the embedded simulator.
+    gateway
+      .stop()
+      .then(() => simulator?.stop())
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         logger.error({ err: error }, 'error while stopping');

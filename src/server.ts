@@ -122,7 +122,12 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       else sendJson(res, 503, { error: 'the gateway is shutting down' }, { connection: 'close' });
     },
     '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
-    '/readyz': (_req, res) => sendJson(res, state === 'ready' ? 200 : 503, { status: state }),
+    // Ready: listening, not draining, and a Graph token in hand. An open circuit stays ready (README).
+    '/readyz': (_req, res) => {
+      const { tokenInHand, circuit } = graph.readiness();
+      const ready = state === 'ready' && tokenInHand;
+      sendJson(res, ready ? 200 : 503, { status: state === 'ready' && !tokenInHand ? 'awaiting-token' : state, tokenInHand, circuit });
+    },
     ...(metrics && { '/metrics': metricsRoute(metrics.registry) }),
   };
   httpServer.on('request', (req, res) => {
@@ -136,6 +141,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     httpServer.listen(config.port, config.host, () => resolve());
   });
   state = 'ready';
+  graph.warmUp();
   const { port } = httpServer.address() as AddressInfo;
   const displayHost = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host;
 
