@@ -24,8 +24,8 @@ export interface ResolvedJwtAuth extends JwtAuthSettings {
 }
 
 /** Compact JWS: three base64url parts. Anything longer than this is not a token we issued. */
-const MAX_TOKEN_LENGTH = 16 * 1024;
-const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
+const MAX_TOKEN_LENGTH = 8 * 1024;
+const BEARER = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
 
 export function noAuthentication(): CallerAuthentication {
   return { authenticate: () => Promise.resolve(ANONYMOUS), close: () => Promise.resolve() };

@@ -47,8 +47,10 @@ export class CursorCodec {
     const dot = cursor.indexOf('.');
     if (dot <= 0) throw invalid('malformed');
     const body = cursor.slice(0, dot);
-    const given = Buffer.from(cursor.slice(dot + 1), 'base64url');
-    const expected = Buffer.from(this.sign(body), 'base64url');
+    // Compare the signature as text: decoding base64url first would accept non-canonical spellings of it
+    // (ignored padding, the unused low bits of its last character), so one cursor would have many forms.
+    const given = Buffer.from(cursor.slice(dot + 1), 'utf8');
+    const expected = Buffer.from(this.sign(body), 'utf8');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid('signature mismatch');
 
     let payload: Partial<CursorPayload>;
