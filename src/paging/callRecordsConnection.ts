@@ -50,7 +50,7 @@ export async function loadCallRecordsPage(
   const { graph, codec } = deps;
   let position: CursorPosition = request.after !== undefined
     ? codec.decode(request.after, request.filterDigest)
-    : { path: firstPagePath(request), pageSize: Math.min(request.first, GRAPH_MAX_PAGE_SIZE), index: 0 };
+    : { path: firstPagePath(request), pageSize: graphPageSize(request.first), index: 0 };
 
   const nodes: GraphCallRecord[] = [];
   const positions: CursorPosition[] = [];
@@ -91,6 +91,17 @@ export async function loadCallRecordsPage(
       endCursor: edges.at(-1)?.cursor ?? null,
     },
   };
+}
+
+/**
+ * The Graph page size for a chain of pages of `first`: the fewest Graph pages per page, and when `first`
+ * splits evenly into that many, the even split, so every later page of the chain starts on a Graph page
+ * boundary. With 60 for `first: 100`, each later page fetched 120 records (or 180) to return 100; with 50
+ * it fetches exactly 100 in two requests (bench/RESULTS.md, scenario 4).
+ */
+export function graphPageSize(first: number): number {
+  const pages = Math.ceil(first / GRAPH_MAX_PAGE_SIZE);
+  return first % pages === 0 ? first / pages : Math.min(first, GRAPH_MAX_PAGE_SIZE);
 }
 
 function firstPagePath(request: ConnectionRequest): string {
