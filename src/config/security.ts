@@ -65,8 +65,12 @@ export interface SecuritySettings {
   maxBodyBytes: number;
   /** Schema introspection. Default on except in production. */
   introspection: boolean;
-  /** Apollo Sandbox on GET /graphql from a browser. Default on except in production. */
-  landingPage: boolean;
+  /**
+   * What a browser opening GET /graphql sees: `sandbox` (Apollo Sandbox with the README's operations),
+   * `production` (Apollo's production landing page, no schema exploration), or `off`.
+   * Default `sandbox`, except `off` in production.
+   */
+  landingPage: LandingPage;
   cors: {
     /** Origins allowed to call from a browser; empty means no cross-origin access. Default none. */
     origins: readonly string[];
@@ -74,6 +78,8 @@ export interface SecuritySettings {
     credentials: boolean;
   };
 }
+
+export type LandingPage = 'sandbox' | 'production' | 'off';
 
 export const DEFAULT_AUDIENCE = 'api://comms-graphql';
 export const DEFAULT_ALGORITHMS = ['RS256', 'PS256', 'ES256'] as const;
@@ -96,7 +102,7 @@ export function readSecurity(read: EnvReader, graphKind: 'azure' | 'simulator', 
     },
     maxBodyBytes: read.int('MAX_BODY_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
     introspection: read.bool('INTROSPECTION', notProduction),
-    landingPage: read.bool('LANDING_PAGE', notProduction),
+    landingPage: read.oneOf<LandingPage>('LANDING_PAGE', ['sandbox', 'production', 'off'], notProduction ? 'sandbox' : 'off'),
     cors: { origins: readOrigins(read), credentials: read.bool('CORS_CREDENTIALS', false) },
   };
 }

@@ -25,5 +25,18 @@ describe('the landing page', () => {
   it('serves no landing page in production unless asked to', async () => {
     const page = await browse({ NODE_ENV: 'production', CURSOR_SECRET: 'x'.repeat(32) });
     expect(page.html).not.toContain('EmbeddedSandbox');
+    expect(page.html).not.toContain('apollo-server-landing-page');
+  });
+
+  it("serves Apollo's production landing page in production when LANDING_PAGE=production", async () => {
+    const page = await browse({ NODE_ENV: 'production', CURSOR_SECRET: 'x'.repeat(32), LANDING_PAGE: 'production' });
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('apollo-server-landing-page');
+    expect(page.html).not.toContain('RecentCallRecords');
+  });
+
+  it('serves nothing to browsers in development when LANDING_PAGE=off', async () => {
+    const page = await browse({ NODE_ENV: 'development', LANDING_PAGE: 'off' });
+    expect(page.html).not.toContain('apollo-server-landing-page');
   });
 });

@@ -59,9 +59,9 @@ describe('security configuration', () => {
       limits: { maxDepth: 12, maxAliases: 50, maxDirectives: 50, maxTokens: 2000, maxCost: 10_000 },
       maxBodyBytes: 262_144,
       introspection: true,
-      landingPage: true,
+      landingPage: 'sandbox',
       cors: { origins: [], credentials: false },
     });
-    expect(loadConfig({ NODE_ENV: 'production' }).security).toMatchObject({ introspection: false, landingPage: false });
+    expect(loadConfig({ NODE_ENV: 'production' }).security).toMatchObject({ introspection: false, landingPage: 'off' });
   });
 });
