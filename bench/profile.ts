@@ -1,15 +1,16 @@
 /**
  * Reads the .cpuprofile files `npm run bench -- --profile` leaves in bench/.profiles/ and prints the
  * functions with the most self time, grouped by where they live (product, graphql, apollo, undici, msal,
- * node internals). Usage: `npx tsx bench/profile.ts [file.cpuprofile ...] [--top N]`.
+ * node internals). Usage: `npx tsx bench/profile.ts [file.cpuprofile | dir ...] [--top N]`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROFILE_DIR } from './lib/children.js';
 
 interface ProfileNode {
   id: number;
+  children?: number[];
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
 }
@@ -48,14 +49,45 @@ export function summarizeProfile(file: string, top: number): string {
     const group = where.startsWith('src/') ? `src/${where.split('/')[1] ?? ''}` : where;
     byArea.set(group, (byArea.get(group) ?? 0) + us);
   }
+  // Inclusive time per function: each sample counts once for every distinct function on its stack.
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const keyOf = (n: ProfileNode): string => `${n.callFrame.functionName || '(anonymous)'}  ${area(n.callFrame.url)}${n.callFrame.url ? `:${n.callFrame.lineNumber + 1}` : ''}`;
+  const inclusive = new Map<string, number>();
+  let busy = 0;
+  for (const [id, us] of self) {
+    const leaf = byId.get(id);
+    if (!leaf || leaf.callFrame.functionName === '(idle)') continue;
+    busy += us;
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const node = byId.get(at);
+      if (!node || node.callFrame.url === '') continue;
+      const k = keyOf(node);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      inclusive.set(k, (inclusive.get(k) ?? 0) + us);
+    }
+  }
   const pct = (us: number): string => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
   const lines = [`${file}: ${(total / 1e6).toFixed(1)} s sampled`, 'self time by area:'];
   for (const [k, us] of [...byArea].sort((a, b) => b[1] - a[1]).slice(0, 15)) lines.push(`  ${pct(us)}  ${k}`);
   lines.push(`top ${top} functions by self time:`);
   for (const [k, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(us)}  ${k}`);
+  const ofBusy = (us: number): string => `${((100 * us) / busy).toFixed(1).padStart(5)}%`;
+  lines.push(`top ${top} functions by inclusive time, share of busy (non-idle) time ${(busy / 1e6).toFixed(1)} s:`);
+  for (const [k, us] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${ofBusy(us)}  ${k}`);
   return lines.join('\n');
 }
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' } } });
-const files = positionals.length > 0 ? positionals : readdirSync(PROFILE_DIR).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(PROFILE_DIR, f));
+/** The main thread's profile is the largest file of a server's directory (the tsx loader thread's is small). */
+function mainProfile(dir: string): string | undefined {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f));
+  return files.sort((a, b) => statSync(b).size - statSync(a).size)[0];
+}
+const files =
+  positionals.length > 0
+    ? positionals.map((p) => (statSync(p).isDirectory() ? (mainProfile(p) ?? p) : p))
+    : readdirSync(PROFILE_DIR).flatMap((d) => mainProfile(join(PROFILE_DIR, d)) ?? []);
 for (const file of files) console.log(`${summarizeProfile(file, Number(values.top))}\n`);

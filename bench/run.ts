@@ -125,7 +125,7 @@ async function measureClosed(
     token: ctx.token,
     callIds: ctx.callIds,
     ...(opts.coalesce === false ? { coalesce: false } : {}),
-    ...(argv.profile && kind === 'gateway' ? { profileName: `${scenario}-${label.replace(/\W+/g, '-')}` } : {}),
+    ...(argv.profile && kind === 'gateway' ? { profileName: `${scenario.split(' ')[0] ?? scenario}-${label.replace(/\W+/g, '-')}` } : {}),
   });
   try {
     log(`${scenario} ${label}: warm-up ${WARMUP_S}s`);

@@ -20,11 +20,12 @@ export async function loadMemoryData(rest: RestClient, recordCount: number, call
   const records = await Promise.all(
     ids.map(async (id) => {
       const path = `/communications/callRecords/${encodeURIComponent(id)}`;
-      const [withSessions, withParticipants] = await Promise.all([
-        rest.get<GraphCallRecord>(`${path}?$expand=${encodeURIComponent('sessions($expand=segments)')}`),
-        rest.get<GraphCallRecord>(`${path}?$expand=participants_v2`),
+      const [record, sessions, participants] = await Promise.all([
+        rest.get<GraphCallRecord>(path),
+        rest.getAll(`${path}/sessions?$expand=segments`),
+        rest.getAll(`${path}/participants_v2`),
       ]);
-      return { ...withSessions, participants_v2: withParticipants.participants_v2 } as GraphCallRecord;
+      return { ...record, sessions, participants_v2: participants } as GraphCallRecord;
     }),
   );
   const calls = new Map<string, GraphCall>();

@@ -6,6 +6,8 @@ export interface RestClient {
   post<T>(path: string, body: unknown): Promise<T>;
   /** Follows an absolute `@odata.nextLink`. */
   getAbsolute<T>(url: string): Promise<T>;
+  /** Every item of a collection, following `@odata.nextLink`. */
+  getAll<T>(path: string): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,17 @@ export function createRestClient(options: { graphBaseUrl: string; caCertificate:
     get: (path) => send(`${options.graphBaseUrl}/v1.0${path}`, { method: 'GET' }),
     post: (path, body) => send(`${options.graphBaseUrl}/v1.0${path}`, { method: 'POST', body: JSON.stringify(body) }),
     getAbsolute: (url) => send(url, { method: 'GET' }),
+    async getAll<T>(path: string) {
+      type Page = { value?: T[]; '@odata.nextLink'?: string };
+      const items: T[] = [];
+      let page = await send<Page>(`${options.graphBaseUrl}/v1.0${path}`, { method: 'GET' });
+      for (;;) {
+        items.push(...(page.value ?? []));
+        const next = page['@odata.nextLink'];
+        if (typeof next !== 'string') return items;
+        page = await send<Page>(next, { method: 'GET' });
+      }
+    },
     close: () => dispatcher.close(),
   };
 }

@@ -35,8 +35,10 @@ export async function startTarget(
 ): Promise<Target> {
   const execArgv: string[] = [];
   if (options.profileName) {
-    mkdirSync(PROFILE_DIR, { recursive: true });
-    execArgv.push('--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `${options.profileName}.cpuprofile`);
+    // One directory per server: with tsx, the loader's worker thread writes a profile of its own.
+    const dir = `${PROFILE_DIR}${options.profileName}`;
+    mkdirSync(dir, { recursive: true });
+    execArgv.push('--cpu-prof', '--cpu-prof-dir', dir);
   }
   const child = await spawnChild<TargetReady>('target.ts', {
     execArgv,

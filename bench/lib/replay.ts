@@ -11,7 +11,7 @@ export type Stage = RecordedRequest[];
 
 /** Groups recorded requests into sequential stages of concurrent requests. */
 export function stagesOf(recorded: readonly RecordedRequest[]): Stage[] {
-  const sorted = [...recorded].sort((a, b) => a.startMs - b.startMs);
+  const sorted = recorded.filter((r) => r.method !== 'SERVER').sort((a, b) => a.startMs - b.startMs);
   const stages: Stage[] = [];
   let current: Stage = [];
   let currentEnd = -Infinity;
@@ -52,4 +52,15 @@ export function createReplayer(options: { origin: string; caCertificate: string;
     },
     close: () => dispatcher.close(),
   };
+}
+
+/** Where one recorded operation spent its time at the server: before the first Graph request, in Graph, after. */
+export function breakdownOf(recorded: readonly RecordedRequest[]): { beforeMs: number; graphMs: number; afterMs: number } | undefined {
+  const start = recorded.find((r) => r.method === 'SERVER' && r.path === 'request start')?.startMs;
+  const finish = recorded.find((r) => r.method === 'SERVER' && r.path === 'response finish')?.startMs;
+  const graph = recorded.filter((r) => r.method !== 'SERVER');
+  if (start === undefined || finish === undefined || graph.length === 0) return undefined;
+  const first = Math.min(...graph.map((r) => r.startMs));
+  const last = Math.max(...graph.map((r) => r.endMs));
+  return { beforeMs: first - start, graphMs: last - first, afterMs: finish - last };
 }
