@@ -7,7 +7,8 @@ import type { ChaosOptions } from './options.js';
 import { seededRandom } from './random.js';
 import type { Random } from './random.js';
 
-export type Fault = '429' | '503' | '504' | 'drop';
+/** `lost504` and `lostDrop` happen after the request was served: Graph acted, the client never hears of it. */
+export type Fault = '429' | '503' | '504' | 'drop' | 'lost504' | 'lostDrop';
 
 export interface ChaosDecision {
   fault?: Fault;
@@ -51,7 +52,9 @@ export class Chaos {
     if (faultDraw < edge) fault = '429';
     else if (faultDraw < (edge += o.p503)) fault = '503';
     else if (faultDraw < (edge += o.p504)) fault = '504';
-    else if (faultDraw < (edge += o.pDrop) && topLevel) fault = 'drop';
+    else if (faultDraw < (edge += o.pDrop)) fault = topLevel ? 'drop' : undefined;
+    else if (faultDraw < (edge += o.pLost504 ?? 0)) fault = 'lost504';
+    else if (faultDraw < (edge += o.pLostDrop ?? 0) && topLevel) fault = 'lostDrop';
     const { min: retryMin, max: retryMax } = o.retryAfterMs ?? { min: 1000, max: 5000 };
     const latency = o.latency;
     const delayMs =

@@ -39,7 +39,7 @@ export interface GraphCall {
 
 export type DispatchOutcome =
   | { kind: 'response'; response: SimResponse; route: string; app?: SimApp; fault?: string }
-  | { kind: 'drop'; route: string; app?: SimApp; fault: 'drop' };
+  | { kind: 'drop'; route: string; app?: SimApp; fault: 'drop' | 'lostDrop' };
 
 export interface DispatcherDeps {
   router: Router;
@@ -61,6 +61,8 @@ interface Progress {
   params?: RouteParams;
   body?: unknown;
   fault?: Fault | 'throttled';
+  /** Serve the request, then lose its answer. */
+  loseAnswer?: 'lost504' | 'lostDrop';
 }
 
 type PhaseResult = SimResponse | 'drop' | undefined;
@@ -127,12 +129,19 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           throw serviceUnavailable(decision.retryAfterSeconds);
         case '504':
           throw gatewayTimeout();
+        case 'lost504':
+        case 'lostDrop':
+          p.loseAnswer = decision.fault;
+          return undefined;
       }
     },
-    // The handler.
+    // The handler; then, under chaos, the answer may be lost after Graph acted.
     async (call, p) => {
       if (!p.route || !p.params) return undefined;
-      return p.route.handle(toSimRequest(call, p), p.params);
+      const response = await p.route.handle(toSimRequest(call, p), p.params);
+      if (p.loseAnswer === 'lostDrop') return 'drop';
+      if (p.loseAnswer === 'lost504') throw gatewayTimeout();
+      return response;
     },
   ];
 
@@ -153,7 +162,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         ...(progress.app ? { app: progress.app } : {}),
         ...(progress.fault ? { fault: progress.fault } : {}),
       };
-      if (result === 'drop') return { kind: 'drop', route, ...extra, fault: 'drop' };
+      if (result === 'drop') return { kind: 'drop', route, ...extra, fault: progress.fault === 'lostDrop' ? 'lostDrop' : 'drop' };
       const response = result ?? toGraphErrorResponse(new Error('no phase answered'), call.correlation);
       return { kind: 'response', response: withContentType(response), route, ...extra };
     },

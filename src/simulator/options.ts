@@ -102,6 +102,13 @@ export interface ChaosOptions {
   p504: number;
   /** The socket is destroyed without a response (top-level requests only). Default 0. */
   pDrop: number;
+  /**
+   * The request is served (a call is placed, an action taken) but its answer is lost as a 504: the case
+   * where a client cannot know whether Graph acted. Default 0.
+   */
+  pLost504?: number;
+  /** The request is served, then the socket is destroyed before the answer (top-level requests only). Default 0. */
+  pLostDrop?: number;
   /** Added latency. Default none. */
   latency?: LatencyFault;
   /** Range of the Retry-After sent with injected 429s and 503s, in ms (sent as seconds with decimals). Default 1 000..5 000. */
@@ -336,8 +343,11 @@ export function validateChaos(chaos: unknown, prefix = 'chaos'): string[] {
   for (const key of ['p429', 'p503', 'p504', 'pDrop'] as const) {
     check.probability(`${prefix}.${key}`, c[key]);
   }
-  const sum = (c.p429 ?? 0) + (c.p503 ?? 0) + (c.p504 ?? 0) + (c.pDrop ?? 0);
-  if (sum > 1) problems.push(`${prefix}.p429 + p503 + p504 + pDrop must be at most 1, got ${sum}`);
+  for (const key of ['pLost504', 'pLostDrop'] as const) {
+    if (c[key] !== undefined) check.probability(`${prefix}.${key}`, c[key]);
+  }
+  const sum = (c.p429 ?? 0) + (c.p503 ?? 0) + (c.p504 ?? 0) + (c.pDrop ?? 0) + (c.pLost504 ?? 0) + (c.pLostDrop ?? 0);
+  if (sum > 1) problems.push(`${prefix}.p429 + p503 + p504 + pDrop + pLost504 + pLostDrop must be at most 1, got ${sum}`);
   if (c.latency !== undefined) {
     check.probability(`${prefix}.latency.p`, c.latency.p);
     check.integer(`${prefix}.latency.minMs`, c.latency.minMs, 0, 600_000);
@@ -364,6 +374,8 @@ export function completeChaos(partial: Partial<ChaosOptions>): ChaosOptions {
     p503: partial.p503 ?? 0,
     p504: partial.p504 ?? 0,
     pDrop: partial.pDrop ?? 0,
+    ...(partial.pLost504 ? { pLost504: partial.pLost504 } : {}),
+    ...(partial.pLostDrop ? { pLostDrop: partial.pLostDrop } : {}),
     ...(partial.latency !== undefined ? { latency: partial.latency } : {}),
     ...(partial.retryAfterMs !== undefined ? { retryAfterMs: partial.retryAfterMs } : {}),
   };
@@ -454,7 +466,7 @@ export function loadSimulatorOptionsFromEnv(env: Readonly<Record<string, string 
 
 function parseChaosSpec(spec: string, problems: string[]): ChaosOptions | undefined {
   const fields = parsePairs(spec, 'SIMULATOR_CHAOS', problems);
-  const known = ['seed', 'p429', 'p503', 'p504', 'pDrop', 'latencyP', 'latencyMinMs', 'latencyMaxMs', 'retryAfterMinMs', 'retryAfterMaxMs'];
+  const known = ['seed', 'p429', 'p503', 'p504', 'pDrop', 'pLost504', 'pLostDrop', 'latencyP', 'latencyMinMs', 'latencyMaxMs', 'retryAfterMinMs', 'retryAfterMaxMs'];
   const values: Record<string, number> = {};
   for (const [key, raw] of fields) {
     if (!known.includes(key)) {
@@ -475,6 +487,8 @@ function parseChaosSpec(spec: string, problems: string[]): ChaosOptions | undefi
     ...(values.p503 !== undefined ? { p503: values.p503 } : {}),
     ...(values.p504 !== undefined ? { p504: values.p504 } : {}),
     ...(values.pDrop !== undefined ? { pDrop: values.pDrop } : {}),
+    ...(values.pLost504 !== undefined ? { pLost504: values.pLost504 } : {}),
+    ...(values.pLostDrop !== undefined ? { pLostDrop: values.pLostDrop } : {}),
     ...(latency ? { latency } : {}),
     ...(values.retryAfterMinMs !== undefined || values.retryAfterMaxMs !== undefined
       ? { retryAfterMs: { min: values.retryAfterMinMs ?? 1000, max: values.retryAfterMaxMs ?? Math.max(values.retryAfterMinMs ?? 1000, 5000) } }

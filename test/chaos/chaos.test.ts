@@ -303,4 +303,38 @@ describe('createCall under chaos', () => {
       process.stdout.write(`${JSON.stringify({ creates: 200, created: created.length, outcomeUnknown: unknown.length, simulatorCalls: held.length, posts: posts.length })}\n`);
     }
   }, 60_000);
+  it('reports OUTCOME_UNKNOWN, once, for calls Graph placed but whose answer was lost, and never places them twice', async () => {
+    // A stack of its own: the circuit breaker must not carry failures over from the test before.
+    const stack = await startStack({ simulator: { callEstablishDelayMs: 0, logCapacity: 20_000, callRecordCount: 10 }, env: GATEWAY_ENV });
+    try {
+    const before = new Set(stack.simulator.resources.snapshot().calls.map((c) => (c as { id: string }).id));
+    // Faults after the simulator acted: the call exists, the gateway sees a 504 or a dropped connection.
+    stack.simulator.control.setChaos({ seed: 11, p429: 0.05, pLost504: 0.12, pLostDrop: 0.12, retryAfterMs: { min: 10, max: 50 } });
+    const create = `mutation($input: CreateCallInput!) { createCall(input: $input) { id } }`;
+    const ops: Operation[] = Array.from({ length: 100 }, (_, i) => ({ name: `createCall ${i}`, query: create, variables: { input: callInput(i) } }));
+    const outcomes = await hammer(stack, ops, ops.length);
+    stack.simulator.control.setChaos(null);
+
+    expect(outcomes.filter((o) => o.hung || !o.result)).toEqual([]);
+    const created = outcomes.flatMap((o) => (o.result?.data?.createCall ? [(o.result.data.createCall as { id: string }).id] : []));
+    const unknown = outcomes.flatMap((o) => (o.result?.errors ?? []).filter((e) => e.extensions?.code === 'OUTCOME_UNKNOWN'));
+    const posts = stack.simulator.control.log().filter((e) => e.method === 'POST' && e.route === 'calls.create');
+    const lost = posts.filter((p) => p.fault === 'lost504' || p.fault === 'lostDrop');
+    expect(lost.length).toBeGreaterThan(10);
+    // Each lost answer is an OUTCOME_UNKNOWN carrying the client-request-id of the POST that placed the call.
+    const unknownIds = new Set(unknown.map((e) => e.extensions?.clientRequestId));
+    for (const post of lost) expect(unknownIds.has(post.clientRequestId)).toBe(true);
+    // One POST per operation besides 429s: nothing was repeated after Graph acted.
+    const byRequest = new Map<string, number>();
+    for (const p of posts.filter((p) => p.status !== 429)) byRequest.set(p.clientRequestId ?? '', (byRequest.get(p.clientRequestId ?? '') ?? 0) + 1);
+    expect([...byRequest.values()].every((n) => n === 1)).toBe(true);
+    // The simulator holds one call per POST that reached it, the lost ones included, none twice.
+    const held = stack.simulator.resources.snapshot().calls.map((c) => (c as { id: string }).id).filter((id) => !before.has(id));
+    expect(new Set(held).size).toBe(held.length);
+    expect(held.length).toBe(created.length + lost.length);
+    expect(watch.escaped).toEqual([]);
+    } finally {
+      await stack.stop();
+    }
+  }, 60_000);
 });
