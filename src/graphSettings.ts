@@ -11,6 +11,21 @@ export interface SimulatorEndpoint {
   credential: { clientSecret: string } | { certificate: { privateKeyPem: string; certificatePem: string } };
 }
 
+/** How the gateway reaches an embedded simulator, signed in as one of its app registrations. */
+export function simulatorEndpoint(
+  simulator: { graphBaseUrl: string; authorityHost: string; tenantId: string; caCertificate: string },
+  app: { clientId: string; clientSecret?: string; certificate?: { certificatePem: string; privateKeyPem?: string } },
+): SimulatorEndpoint {
+  return {
+    graphBaseUrl: simulator.graphBaseUrl,
+    authorityHost: simulator.authorityHost,
+    tenantId: simulator.tenantId,
+    caCertificate: simulator.caCertificate,
+    clientId: app.clientId,
+    credential: simulatorCredential(app),
+  };
+}
+
 /** How a simulator app registration authenticates: its secret, else its generated certificate. */
 export function simulatorCredential(app: {
   clientSecret?: string;

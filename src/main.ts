@@ -1,49 +1,21 @@
 import { ConfigError, loadConfig } from './config/index.js';
-import { graphClientConfig, simulatorCredential, type SimulatorEndpoint } from './graphSettings.js';
+import { graphClientConfig, simulatorEndpoint } from './graphSettings.js';
 import { createLogger } from './logger.js';
 import { createGateway } from './server.js';
 import { loadSimulatorOptionsFromEnv, SimulatorOptionsError, startSimulator, type RunningSimulator } from './simulator/index.js';
 
 /** The only reader of process.env: configuration in, a listening gateway out, signals handled. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = orExit(() => loadConfig(process.env));
   const logger = createLogger(config.logLevel);
 
   let simulator: RunningSimulator | undefined;
-  let endpoint: SimulatorEndpoint | undefined;
   if (config.graph.kind === 'simulator') {
-    let simulatorOptions;
-    try {
-      simulatorOptions = loadSimulatorOptionsFromEnv(process.env);
-    } catch (error) {
-      if (error instanceof SimulatorOptionsError) {
-        console.error(error.message);
-        process.exit(1);
-      }
-      throw error;
-    }
+    const simulatorOptions = orExit(() => loadSimulatorOptionsFromEnv(process.env));
     // In process, the simulator takes any free port unless SIMULATOR_PORT names one.
     simulator = await startSimulator({ ...simulatorOptions, port: process.env['SIMULATOR_PORT'] ? simulatorOptions.port : 0 });
-    const app = simulator.app('default');
-    endpoint = {
-      graphBaseUrl: simulator.graphBaseUrl,
-      authorityHost: simulator.authorityHost,
-      tenantId: simulator.tenantId,
-      caCertificate: simulator.caCertificate,
-      clientId: app.clientId,
-      credential: simulatorCredential(app),
-    };
   }
-
+  const endpoint = simulator ? simulatorEndpoint(simulator, simulator.app('default')) : undefined;
   const gateway = await createGateway({ config, graph: graphClientConfig(config, endpoint), logger });
 
   if (simulator) {
@@ -70,6 +42,19 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/** Runs a configuration reader; a configuration mistake ends the process with its message, nothing more. */
+function orExit<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof SimulatorOptionsError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
 }
 
 main().catch((error: unknown) => {

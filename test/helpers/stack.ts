@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config/index.js';
-import { graphClientConfig, simulatorCredential } from '../../src/graphSettings.js';
+import { graphClientConfig, simulatorEndpoint } from '../../src/graphSettings.js';
 import type { DestinationStream } from 'pino';
 import { createLogger } from '../../src/logger.js';
 import { createGateway, type RunningGateway } from '../../src/server.js';
@@ -55,12 +55,8 @@ export async function startStack(
       config,
       logger: createLogger(config.logLevel, options.logDestination),
       graph: graphClientConfig(config, {
-        graphBaseUrl: simulator.graphBaseUrl,
-        authorityHost: simulator.authorityHost,
-        tenantId: simulator.tenantId,
-        caCertificate: simulator.caCertificate,
-        clientId: app.clientId,
-        credential: options.credential ?? simulatorCredential(app),
+        ...simulatorEndpoint(simulator, app),
+        ...(options.credential ? { credential: options.credential } : {}),
       }),
     });
     return {
