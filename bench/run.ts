@@ -19,10 +19,10 @@ import type { GraphCall, GraphCallRecord } from '../src/graph/types.js';
 import type { SimulatorStats } from '../src/simulator/index.js';
 import { loadMemoryData } from './baselines/memory.js';
 import { createRestClient, type RestClient } from './baselines/rest.js';
-import { startSimulatorProcess, startTarget, type Target } from './lib/children.js';
+import { startSimulatorProcess, startTarget, type Memory, type Target } from './lib/children.js';
 import { closedLoop, type ClosedLoopResult } from './lib/closedLoop.js';
 import { graphqlClient, openLoop, type OpenLoopResult } from './lib/openLoop.js';
-import { createReplayer, stagesOf, type Stage } from './lib/replay.js';
+import { breakdownOf, createReplayer, stagesOf, type Stage } from './lib/replay.js';
 import { renderReport, writeResults, type AddedLatencyRow, type Report, type Row, type TargetRow } from './report.js';
 import { summarize } from './lib/stats.js';
 import {
@@ -69,6 +69,7 @@ const T0 = performance.now();
 interface Ctx {
   sim: SimulatorReady;
   simStats(): Promise<SimulatorStats>;
+  simMemory(): Promise<Memory>;
   token: string;
   callIds: string[];
   rest: RestClient;
@@ -88,15 +89,35 @@ function totals(stats: SimulatorStats): { requests: number; items: number; faile
   return { requests, items, failed };
 }
 
-/** Graph traffic of `run`: simulator-side request counts and client-side response bytes. */
-async function traffic<T>(ctx: Ctx, target: Target, run: () => Promise<T>): Promise<{ result: T; requests: number; items: number; upstreamFailed: number; bytes: number }> {
-  // Operations cut off at the end of a previous run finish first.
-  await sleep(2_000);
+/**
+ * Waits until the simulator has seen no request for 1.5 s: operations cut off by a run's end finish first.
+ * (It counts a request when it answers, and a busy simulator can stall for a few hundred milliseconds.)
+ */
+async function quiesce(ctx: Ctx): Promise<void> {
+  let last = -1;
+  let quiet = 0;
+  for (let i = 0; i < 120 && quiet < 3; i++) {
+    const now = totals(await ctx.simStats()).requests;
+    if (process.env.BENCH_DEBUG) log(`quiesce: ${now} requests`);
+    quiet = now === last ? quiet + 1 : 0;
+    last = now;
+    if (quiet < 3) await sleep(500);
+  }
+}
+
+/** Graph traffic of `run`: simulator-side request counts, client-side response bytes, CPU time of both processes. */
+async function traffic<T>(
+  ctx: Ctx,
+  target: Target,
+  run: () => Promise<T>,
+): Promise<{ result: T; requests: number; items: number; upstreamFailed: number; bytes: number; serverCpuMs: number; simulatorCpuMs: number }> {
+  await quiesce(ctx);
   await target.resetCounters();
   const before = totals(await ctx.simStats());
+  const [serverBefore, simBefore] = [await target.memory(), await ctx.simMemory()];
   const result = await run();
-  // Operations cut off at the end of a run still finish their Graph requests.
-  await sleep(2_000);
+  await quiesce(ctx);
+  const [serverAfter, simAfter] = [await target.memory(), await ctx.simMemory()];
   const after = totals(await ctx.simStats());
   const counters = await target.counters();
   return {
@@ -105,12 +126,15 @@ async function traffic<T>(ctx: Ctx, target: Target, run: () => Promise<T>): Prom
     items: after.items - before.items,
     upstreamFailed: after.failed - before.failed,
     bytes: counters.bytes,
+    serverCpuMs: (serverAfter.cpuUs - serverBefore.cpuUs) / 1000,
+    simulatorCpuMs: (simAfter.cpuUs - simBefore.cpuUs) / 1000,
   };
 }
 
 interface ClosedRun {
   row: Row;
   stages?: Stage[];
+  split?: ReturnType<typeof breakdownOf>;
 }
 
 /** Warm-up, then a measured closed-loop run against one server; the gateway also records one operation. */
@@ -119,12 +143,12 @@ async function measureClosed(
   scenario: string,
   label: string,
   kind: TargetKind,
-  opts: { connections: number; body(n: number): string; coalesce?: boolean; selectedPerOp?: number; floorPerOp?: number; fixed?: { rate: number; into: OpenLoopResult[] } },
+  opts: { connections: number; body(n: number): string; coalesce?: 'on' | 'off' | 'window0'; selectedPerOp?: number; floorPerOp?: number; fixed?: { rate: number; into: OpenLoopResult[] } },
 ): Promise<ClosedRun> {
   const target = await startTarget(ctx.sim, kind, {
     token: ctx.token,
     callIds: ctx.callIds,
-    ...(opts.coalesce === false ? { coalesce: false } : {}),
+    ...(opts.coalesce ? { coalesce: opts.coalesce } : {}),
     ...(argv.profile && kind === 'gateway' ? { profileName: `${scenario.split(' ')[0] ?? scenario}-${label.replace(/\W+/g, '-')}` } : {}),
   });
   try {
@@ -162,6 +186,8 @@ async function measureClosed(
       bytesPerOp: probe.bytes / PROBE_OPS,
       loadRequestsPerOp: t.requests / ops,
       loadBytesPerOp: t.bytes / ops,
+      serverCpuMsPerOp: t.serverCpuMs / ops,
+      simulatorCpuMsPerOp: t.simulatorCpuMs / ops,
       ...(opts.selectedPerOp !== undefined ? { selectedBytesPerOp: opts.selectedPerOp } : {}),
       ...(opts.floorPerOp !== undefined ? { floorBytesPerOp: opts.floorPerOp } : {}),
       peakRss: memory.maxRss,
@@ -169,7 +195,7 @@ async function measureClosed(
       ...(r.firstError !== undefined ? { firstError: r.firstError } : {}),
     };
     log(`${scenario} ${label}: ${row.throughput.toFixed(1)} ops/s, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, ${row.graphRequestsPerOp.toFixed(2)} Graph req/op${r.failed ? `, ${r.failed} failed: ${r.firstError ?? ''}` : ''}`);
-    return { row, ...(stages ? { stages } : {}) };
+    return { row, ...(stages ? { stages, split: breakdownOf(probe.result) } : {}) };
   } finally {
     await target.stop();
   }
@@ -186,11 +212,14 @@ async function replayAtRate(ctx: Ctx, stages: Stage[], rate: number): Promise<Op
   }
 }
 
-function addedRow(scenario: string, rate: number, gateway: OpenLoopResult | undefined, alone: OpenLoopResult, stages: Stage[]): AddedLatencyRow {
+function addedRow(scenario: string, rate: number, gateway: OpenLoopResult | undefined, alone: OpenLoopResult, run: ClosedRun, label = 'gateway'): AddedLatencyRow {
+  const stages = run.stages ?? [];
   return {
     scenario,
+    server: label,
     rate,
     stages: stages.map((s) => s.length).join('+'),
+    ...(run.split ? { split: `${run.split.beforeMs.toFixed(1)} / ${run.split.graphMs.toFixed(1)} / ${run.split.afterMs.toFixed(1)}` } : {}),
     gatewayP50: gateway?.latency.p50 ?? Number.NaN,
     gatewayP99: gateway?.latency.p99 ?? Number.NaN,
     aloneP50: alone.latency.p50,
@@ -252,7 +281,7 @@ async function main(): Promise<void> {
     log(`creating ${CALLS} calls and reading reference data`);
     const callIds = await createCalls(rest, CALLS);
     const reference = await loadMemoryData(rest, 60, callIds);
-    const ctx: Ctx = { sim, simStats: () => simChild.call('stats'), token, callIds, rest };
+    const ctx: Ctx = { sim, simStats: () => simChild.call('stats'), simMemory: () => simChild.call('rss'), token, callIds, rest };
     const calls = callIds.map((id) => reference.calls.get(id));
 
     // 1. A page of 60 with participants, sessions and segments.
@@ -263,7 +292,7 @@ async function main(): Promise<void> {
       const floor = selectedBytes(reference.records, topLevel(PAGE_60_PROJECTION));
       const gw = await measureClosed(ctx, s, 'gateway', 'gateway', { connections: 8, body: () => body(PAGE_60_QUERY), selectedPerOp: selected, floorPerOp: floor, fixed: { rate: 5, into: fixed } });
       report.rows.push(gw.row);
-      report.added.push(addedRow(s, 5, fixed[0], await replayAtRate(ctx, gw.stages ?? [], 5), gw.stages ?? []));
+      report.added.push(addedRow(s, 5, fixed[0], await replayAtRate(ctx, gw.stages ?? [], 5), gw));
       report.rows.push((await measureClosed(ctx, s, 'naive', 'naive', { connections: 8, body: () => body(PAGE_60_QUERY), selectedPerOp: selected })).row);
       report.rows.push((await measureClosed(ctx, s, 'in-memory', 'memory', { connections: 8, body: () => body(PAGE_60_QUERY) })).row);
     }
@@ -277,7 +306,7 @@ async function main(): Promise<void> {
       const fixed: OpenLoopResult[] = [];
       const gw = await measureClosed(ctx, s, 'gateway', 'gateway', { connections: 8, body: () => query, selectedPerOp: selected, floorPerOp: floor, fixed: { rate: 10, into: fixed } });
       report.rows.push(gw.row);
-      report.added.push(addedRow(s, 10, fixed[0], await replayAtRate(ctx, gw.stages ?? [], 10), gw.stages ?? []));
+      report.added.push(addedRow(s, 10, fixed[0], await replayAtRate(ctx, gw.stages ?? [], 10), gw));
       report.rows.push((await measureClosed(ctx, s, 'naive', 'naive', { connections: 8, body: () => query, selectedPerOp: selected })).row);
       report.rows.push((await measureClosed(ctx, s, 'in-memory', 'memory', { connections: 8, body: () => query })).row);
     }
@@ -291,9 +320,14 @@ async function main(): Promise<void> {
       const fixed: OpenLoopResult[] = [];
       const on = await measureClosed(ctx, s, 'gateway', 'gateway', { connections: 200, body: oneCall, selectedPerOp: selected, floorPerOp: floor, fixed: { rate: 200, into: fixed } });
       report.rows.push(on.row);
-      report.added.push(addedRow(s, 200, fixed[0], await replayAtRate(ctx, on.stages ?? [], 200), on.stages ?? []));
-      const off = await measureClosed(ctx, s, 'gateway, coalescing off', 'gateway', { connections: 200, body: oneCall, selectedPerOp: selected, floorPerOp: floor, coalesce: false });
+      const alone = await replayAtRate(ctx, on.stages ?? [], 200);
+      report.added.push(addedRow(s, 200, fixed[0], alone, on));
+      const off = await measureClosed(ctx, s, 'gateway, coalescing off', 'gateway', { connections: 200, body: oneCall, selectedPerOp: selected, floorPerOp: floor, coalesce: 'off', fixed: { rate: 200, into: fixed } });
       report.rows.push(off.row);
+      report.added.push(addedRow(s, 200, fixed[1], alone, off, 'gateway, coalescing off'));
+      const window0 = await measureClosed(ctx, s, 'gateway, 0 ms window', 'gateway', { connections: 200, body: oneCall, selectedPerOp: selected, floorPerOp: floor, coalesce: 'window0', fixed: { rate: 200, into: fixed } });
+      report.rows.push(window0.row);
+      report.added.push(addedRow(s, 200, fixed[2], alone, window0, 'gateway, 0 ms window'));
       report.rows.push((await measureClosed(ctx, s, 'naive', 'naive', { connections: 200, body: oneCall, selectedPerOp: selected })).row);
       report.rows.push((await measureClosed(ctx, s, 'in-memory', 'memory', { connections: 200, body: oneCall })).row);
       report.targets.push({
@@ -326,7 +360,9 @@ async function main(): Promise<void> {
         let cursor: string | null = null;
         for (let i = 0; i < 10; i++) cursor = (await page(cursor)).endCursor;
         const second = cursor;
-        const stages = stagesOf(await target.record(() => page(second)));
+        const recorded = await target.record(() => page(second));
+        const stages = stagesOf(recorded);
+        const split = breakdownOf(recorded);
         log(`${s}: ${PAGED_RECORDS} records, ${PAGE_SIZE} a page`);
         let rssAt1000 = 0;
         let heapAt1000 = 0;
@@ -361,6 +397,8 @@ async function main(): Promise<void> {
           bytesPerOp: t.bytes / ops,
           loadRequestsPerOp: t.requests / ops,
           loadBytesPerOp: t.bytes / ops,
+          serverCpuMsPerOp: t.serverCpuMs / ops,
+          simulatorCpuMsPerOp: t.simulatorCpuMs / ops,
           selectedBytesPerOp: selectedPerOp,
           floorBytesPerOp: selectedPerOp,
           peakRss: end.maxRss,
@@ -377,7 +415,7 @@ async function main(): Promise<void> {
         }
         await replayer.close();
         const aloneLat = summarize(alone);
-        report.added.push({ scenario: s, rate: Number.NaN, stages: stages.map((x) => x.length).join('+'), gatewayP50: lat.p50, gatewayP99: lat.p99, aloneP50: aloneLat.p50, aloneP99: aloneLat.p99, achievedRate: ops / t.result, failed: 0 });
+        report.added.push({ scenario: s, server: 'gateway', rate: Number.NaN, stages: stages.map((x) => x.length).join('+'), gatewayP50: lat.p50, gatewayP99: lat.p99, aloneP50: aloneLat.p50, aloneP99: aloneLat.p99, achievedRate: ops / t.result, failed: 0, ...(split ? { split: `${split.beforeMs.toFixed(1)} / ${split.graphMs.toFixed(1)} / ${split.afterMs.toFixed(1)}` } : {}) });
       } finally {
         await client.close();
         await target.stop();
@@ -391,7 +429,7 @@ async function main(): Promise<void> {
       const fixed: OpenLoopResult[] = [];
       const gw = await measureClosed(ctx, s, 'gateway', 'gateway', { connections: 16, body: () => mutation, fixed: { rate: 200, into: fixed } });
       report.rows.push(gw.row);
-      report.added.push(addedRow(s, 200, fixed[0], await replayAtRate(ctx, gw.stages ?? [], 200), gw.stages ?? []));
+      report.added.push(addedRow(s, 200, fixed[0], await replayAtRate(ctx, gw.stages ?? [], 200), gw));
       report.rows.push((await measureClosed(ctx, s, 'naive', 'naive', { connections: 16, body: () => mutation })).row);
       report.rows.push((await measureClosed(ctx, s, 'in-memory', 'memory', { connections: 16, body: () => mutation })).row);
     }
@@ -428,7 +466,7 @@ function deriveTargets(report: Report): TargetRow[] {
     const floor = r.floorBytesPerOp !== undefined ? `; ${(r.bytesPerOp / r.floorBytesPerOp).toFixed(2)}x the selected top-level properties whole, the finest $select Graph offers` : '';
     out.push({ target: `${r.scenario.split(' ')[0]}: $select pushdown, bytes from Graph <= 1.3x the selected fields`, measured: `${ratio.toFixed(2)}x (${(r.bytesPerOp / 1024).toFixed(1)} KiB from Graph vs ${((r.selectedBytesPerOp as number) / 1024).toFixed(1)} KiB selected per op${floor})`, met: ratio <= 1.3 });
   }
-  for (const a of report.added.filter((x) => x.rate === 200)) {
+  for (const a of report.added.filter((x) => x.rate === 200 && x.server === 'gateway')) {
     const p50 = a.gatewayP50 - a.aloneP50;
     const p99 = a.gatewayP99 - a.aloneP99;
     out.push({ target: `${a.scenario.split(' ')[0]}: added latency at 200 ops/s, p50 <= 2 ms and p99 <= 10 ms`, measured: `p50 +${p50.toFixed(2)} ms, p99 +${p99.toFixed(2)} ms (gateway ${a.gatewayP50.toFixed(1)}/${a.gatewayP99.toFixed(1)} ms, simulator alone ${a.aloneP50.toFixed(1)}/${a.aloneP99.toFixed(1)} ms)`, met: p50 <= 2 && p99 <= 10 });

@@ -12,6 +12,8 @@ export interface Memory {
   rss: number;
   maxRss: number;
   heapUsed?: number;
+  /** CPU time used so far (user + system), microseconds. */
+  cpuUs: number;
 }
 
 export interface Target {
@@ -31,7 +33,7 @@ export function startSimulatorProcess(env: Record<string, string>): Promise<Chil
 export async function startTarget(
   sim: SimulatorReady,
   kind: TargetKind,
-  options: { token: string; callIds: readonly string[]; coalesce?: boolean; profileName?: string },
+  options: { token: string; callIds: readonly string[]; coalesce?: 'on' | 'off' | 'window0'; profileName?: string },
 ): Promise<Target> {
   const execArgv: string[] = [];
   if (options.profileName) {
@@ -43,11 +45,13 @@ export async function startTarget(
   const child = await spawnChild<TargetReady>('target.ts', {
     execArgv,
     env: {
+      // As in production: graphql-js, among others, reads it at import and skips its development checks.
+      NODE_ENV: 'production',
       BENCH_KIND: kind,
       BENCH_SIM: JSON.stringify(sim),
       BENCH_TOKEN: options.token,
       BENCH_CALL_IDS: JSON.stringify(options.callIds),
-      BENCH_COALESCE: options.coalesce === false ? 'off' : 'on',
+      BENCH_COALESCE: options.coalesce ?? 'on',
     },
   });
   return {

@@ -3,7 +3,8 @@
  * BENCH_KIND selects it:
  * - `gateway`: the product (createGateway), signing in to the simulator with MSAL like `npm start`;
  *   BENCH_COALESCE=off sets the $batch transport to one item per request and a 0 ms window (the
- *   product's existing knobs), so every GET travels alone;
+ *   product's existing knobs), so every GET travels alone; BENCH_COALESCE=window0 keeps batching but
+ *   sets the coalescing window to 0 ms (the next macrotask);
  * - `naive`: Apollo Server with the naive resolvers (bench/baselines/naive.ts);
  * - `memory`: Apollo Server with the in-memory resolvers (bench/baselines/memory.ts).
  * The baselines use Apollo's standalone HTTP server.
@@ -57,11 +58,11 @@ async function start(): Promise<{ url: string; stop(): Promise<void> }> {
       clientId: sim.clientId,
       credential: { clientSecret: sim.clientSecret },
     });
-    const coalesce = process.env.BENCH_COALESCE !== 'off';
+    const batch = { on: undefined, off: { maxItems: 1, windowMs: 0 }, window0: { windowMs: 0 } }[process.env.BENCH_COALESCE ?? 'on'];
     const gateway = await createGateway({
       config,
       logger: createLogger(config.logLevel),
-      graph: coalesce ? graph : { ...graph, batch: { maxItems: 1, windowMs: 0 } },
+      graph: batch ? { ...graph, batch } : graph,
     });
     return { url: gateway.url, stop: () => gateway.stop() };
   }
@@ -86,6 +87,10 @@ async function start(): Promise<{ url: string; stop(): Promise<void> }> {
   };
 }
 
+const cpuUs = (): number => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
 const server = await start();
 serve(
   {
@@ -93,7 +98,7 @@ serve(
     resetCounters: () => instrument.reset(),
     startRecording: () => instrument.startRecording(),
     stopRecording: () => instrument.stopRecording(),
-    rss: () => ({ rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed, maxRss: process.resourceUsage().maxRSS * 1024 }),
+    rss: () => ({ rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed, maxRss: process.resourceUsage().maxRSS * 1024, cpuUs: cpuUs() }),
     stop: async () => {
       // Measuring is over: a short drain, not the gateway's full grace period.
       await Promise.race([server.stop(), new Promise((resolve) => setTimeout(resolve, 2_000))]);
