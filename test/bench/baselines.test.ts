@@ -22,13 +22,15 @@ let rest: RestClient;
 let callId: string;
 
 beforeAll(async () => {
-  stack = await startStack({ simulator: { callRecordCount: 20, now: '2026-11-20T12:00:00Z', throttle: { callRecord: { limit: 10_000, windowMs: 20_000 } } } });
+  stack = await startStack({ simulator: { callRecordCount: 20, now: '2026-11-20T12:00:00Z', callEstablishDelayMs: 0, throttle: { callRecord: { limit: 10_000, windowMs: 20_000 } } } });
   rest = createRestClient({
     graphBaseUrl: stack.simulator.graphBaseUrl,
     caCertificate: stack.simulator.caCertificate,
     token: await stack.simulator.control.mintToken(),
   });
   callId = String((await rest.post<{ id: string }>('/communications/calls', toCreateCallBody(CREATE_CALL_INPUT as unknown as CreateCallInput))).id);
+  // The call must have settled, or the two servers may read it in different states.
+  while ((await rest.get<{ state: string }>(`/communications/calls/${callId}`)).state !== 'established') await new Promise((r) => setTimeout(r, 10));
 });
 
 afterAll(async () => {
