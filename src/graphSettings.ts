@@ -44,10 +44,11 @@ export function graphClientConfig(config: GatewayConfig, simulator?: SimulatorEn
 }
 
 /** Attempts, timeouts and protection: the same for real Graph and the simulator. */
-function upstreamProtection(upstream: GatewayConfig['upstream']): Pick<GraphClientConfig, 'timeouts' | 'retry' | 'protection'> {
+function upstreamProtection(upstream: GatewayConfig['upstream']): Pick<GraphClientConfig, 'timeouts' | 'retry' | 'protection' | 'batch'> {
   return {
     timeouts: { attemptMs: upstream.attemptTimeoutMs },
     retry: { maxAttempts: upstream.maxAttempts },
+    batch: { windowMs: upstream.batchWindowMs },
     protection: {
       maxConcurrency: upstream.maxConcurrency,
       retryBudget: { percent: upstream.retryBudget.percent, minPerSecond: upstream.retryBudget.minPerSecond },

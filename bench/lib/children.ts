@@ -33,7 +33,7 @@ export function startSimulatorProcess(env: Record<string, string>): Promise<Chil
 export async function startTarget(
   sim: SimulatorReady,
   kind: TargetKind,
-  options: { token: string; callIds: readonly string[]; coalesce?: 'on' | 'off' | 'window0'; profileName?: string },
+  options: { token: string; callIds: readonly string[]; coalesce?: 'on' | 'off' | 'window2'; profileName?: string },
 ): Promise<Target> {
   const execArgv: string[] = [];
   if (options.profileName) {

@@ -3,8 +3,8 @@
  * BENCH_KIND selects it:
  * - `gateway`: the product (createGateway), signing in to the simulator with MSAL like `npm start`;
  *   BENCH_COALESCE=off sets the $batch transport to one item per request and a 0 ms window (the
- *   product's existing knobs), so every GET travels alone; BENCH_COALESCE=window0 keeps batching but
- *   sets the coalescing window to 0 ms (the next macrotask);
+ *   product's existing knobs), so every GET travels alone; BENCH_COALESCE=window2 keeps batching but
+ *   sets the coalescing window to 2 ms (the default before it became 0 ms, for comparison);
  * - `naive`: Apollo Server with the naive resolvers (bench/baselines/naive.ts);
  * - `memory`: Apollo Server with the in-memory resolvers (bench/baselines/memory.ts).
  * The baselines use Apollo's standalone HTTP server.
@@ -58,7 +58,7 @@ async function start(): Promise<{ url: string; stop(): Promise<void> }> {
       clientId: sim.clientId,
       credential: { clientSecret: sim.clientSecret },
     });
-    const batch = { on: undefined, off: { maxItems: 1, windowMs: 0 }, window0: { windowMs: 0 } }[process.env.BENCH_COALESCE ?? 'on'];
+    const batch = { on: undefined, off: { maxItems: 1, windowMs: 0 }, window2: { windowMs: 2 } }[process.env.BENCH_COALESCE ?? 'on'];
     const gateway = await createGateway({
       config,
       logger: createLogger(config.logLevel),

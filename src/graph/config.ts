@@ -92,7 +92,7 @@ export interface GraphClientConfig {
   batch?: {
     /** Items per `$batch` request. Default 20 (Graph's maximum); bounds 1..20. */
     maxItems?: number;
-    /** How long the transport gathers items before flushing. Default 2 ms; 0 means the next macrotask. */
+    /** How long the transport gathers items before flushing. Default 0: the next macrotask. */
     windowMs?: number;
   };
   logger?: GraphLogger;
@@ -230,7 +230,7 @@ export function resolveGraphConfig(config: GraphClientConfig): ResolvedGraphConf
   const baseDelayMs = checkInt('retry.baseDelayMs', config.retry?.baseDelayMs, 500, 0, 60_000, problems);
   const maxDelayMs = checkInt('retry.maxDelayMs', config.retry?.maxDelayMs, 30_000, 0, 600_000, problems);
   const batchMaxItems = checkInt('batch.maxItems', config.batch?.maxItems, 20, 1, 20, problems);
-  const batchWindowMs = checkInt('batch.windowMs', config.batch?.windowMs, 2, 0, 1_000, problems);
+  const batchWindowMs = checkInt('batch.windowMs', config.batch?.windowMs, 0, 0, 1_000, problems);
   const protection = config.protection ?? {};
   const maxConcurrency = checkInt('protection.maxConcurrency', protection.maxConcurrency, 64, 1, 10_000, problems);
   const retryBudget = {
