@@ -22,9 +22,9 @@ query RecentCallRecords($since: DateTime) {
   }
 }
 
-# The next page: pass the endCursor of the previous one.
-query NextCallRecords($after: String) {
-  callRecords(first: 5, after: $after) {
+# The next page: the same filter, and the endCursor of the previous page as after.
+query NextCallRecords($since: DateTime, $after: String) {
+  callRecords(filter: { startDateTime: { gte: $since } }, first: 5, after: $after) {
     nodes { id startDateTime type }
     pageInfo { hasNextPage endCursor }
   }
