@@ -1,21 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createGraphResources } from '../../../src/simulator/resources/index.js';
+import { describe, expect, it } from 'vitest';
 import type { GraphResources } from '../../../src/simulator/types.js';
 import { CREATE_VARIANTS, P2P } from './callBodies.js';
-import { errorOf, send, type Sent } from './routeKit.js';
+import { errorOf, resourcesPerTest, send, sleep, type Sent } from './routeKit.js';
 
 type Rec = Record<string, unknown>;
-let open: GraphResources[] = [];
-function make(delay = 2): GraphResources {
-  const r = createGraphResources({ seed: 11, callRecordCount: 5, now: () => new Date('2026-11-20T12:00:00Z'), callEstablishDelayMs: delay });
-  open.push(r);
-  return r;
-}
-afterEach(() => {
-  for (const r of open) r.close();
-  open = [];
-});
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const create = resourcesPerTest({ seed: 11, callRecordCount: 5, now: () => new Date('2026-11-20T12:00:00Z'), callEstablishDelayMs: 2 });
+const make = (delay = 2): GraphResources => create({ callEstablishDelayMs: delay });
 
 async function incomingCall(resources: GraphResources): Promise<string> {
   const list = await send(resources.routes, 'GET', '/communications/calls');

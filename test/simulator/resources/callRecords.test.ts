@@ -1,21 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createGraphResources } from '../../../src/simulator/resources/index.js';
+import { describe, expect, it } from 'vitest';
 import type { GraphResources } from '../../../src/simulator/types.js';
-import { collect, errorOf, send } from './routeKit.js';
+import { collect, errorOf, resourcesPerTest, send } from './routeKit.js';
 
 const NOW = new Date('2026-11-20T12:00:00Z');
 const DAY = 86_400_000;
 
-let open: GraphResources[] = [];
-function make(count = 400, clock: () => Date = () => NOW): GraphResources {
-  const r = createGraphResources({ seed: 42, callRecordCount: count, now: clock, callEstablishDelayMs: 5 });
-  open.push(r);
-  return r;
-}
-afterEach(() => {
-  for (const r of open) r.close();
-  open = [];
-});
+const create = resourcesPerTest({ seed: 42, callRecordCount: 400, now: () => NOW, callEstablishDelayMs: 5 });
+const make = (count = 400, clock: () => Date = () => NOW): GraphResources => create({ callRecordCount: count, now: clock });
 
 type Rec = Record<string, unknown>;
 const startOf = (r: Rec) => Date.parse(r['startDateTime'] as string);

@@ -1,20 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGraphResources } from '../../../src/simulator/resources/index.js';
-import type { GraphResources } from '../../../src/simulator/types.js';
 import { GraphHttpError } from '../../../src/simulator/types.js';
-import { collect, send } from './routeKit.js';
+import { collect, resourcesPerTest, send } from './routeKit.js';
 
 type Rec = Record<string, unknown>;
 let now = new Date('2023-09-26T00:00:00Z');
-let open: GraphResources[] = [];
-function make(): GraphResources {
-  const r = createGraphResources({ seed: 3, callRecordCount: 50, now: () => now, callEstablishDelayMs: 5 });
-  open.push(r);
-  return r;
-}
+const make = resourcesPerTest({ seed: 3, callRecordCount: 50, now: () => now, callEstablishDelayMs: 5 });
 afterEach(() => {
-  for (const r of open) r.close();
-  open = [];
   now = new Date('2023-09-26T00:00:00Z');
 });
 
@@ -168,8 +159,7 @@ describe('fixtures', () => {
   it('goes back to the generated data set on reset()', async () => {
     const resources = make();
     now = new Date();
-    const fresh = createGraphResources({ seed: 3, callRecordCount: 50, now: () => now, callEstablishDelayMs: 5 });
-    open.push(fresh);
+    const fresh = make();
     fresh.loadFixtures('seed-004');
     expect(fresh.snapshot().callRecords).toHaveLength(2);
     fresh.reset();

@@ -1,6 +1,35 @@
-import { GraphHttpError, type GraphVersion, type Route, type SimRequest, type SimResponse } from '../../../src/simulator/types.js';
+import { afterEach } from 'vitest';
+import { createGraphResources } from '../../../src/simulator/resources/index.js';
+import {
+  GraphHttpError,
+  type GraphResources,
+  type GraphVersion,
+  type ResourceOptions,
+  type Route,
+  type SimRequest,
+  type SimResponse,
+} from '../../../src/simulator/types.js';
 
 export const BASE = 'https://127.0.0.1:8443';
+
+/**
+ * Call once per test file: returns a maker of resources (the given options over the defaults), each
+ * closed after the test that made it so no state-transition timer outlives its test.
+ */
+export function resourcesPerTest(defaults: ResourceOptions): (overrides?: Partial<ResourceOptions>) => GraphResources {
+  let open: GraphResources[] = [];
+  afterEach(() => {
+    for (const resources of open) resources.close();
+    open = [];
+  });
+  return (overrides = {}) => {
+    const resources = createGraphResources({ ...defaults, ...overrides });
+    open.push(resources);
+    return resources;
+  };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export const ALL_ROLES = [
   'CallRecords.Read.All',
   'Calls.Initiate.All',
