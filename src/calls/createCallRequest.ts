@@ -7,7 +7,7 @@ import type {
 } from '../generated/graphql.js';
 
 /**
- * Turns a CreateCallInput into Graph's create-call body (REFERENCE.md 2.2), refusing, before anything is
+ * Turns a CreateCallInput into Graph's create-call body (Graph docs: Create call), refusing, before anything is
  * sent, every combination Graph would refuse or that would place a call nobody meant. Each error names
  * the input field at fault.
  */

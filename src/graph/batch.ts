@@ -1,6 +1,6 @@
 /**
  * The shared `$batch` transport. GET items from every concurrent caller wait in one queue for a short
- * coalescing window, then go out as `POST /$batch` requests of at most 20 items (REFERENCE.md 4):
+ * coalescing window, then go out as `POST /$batch` requests of at most 20 items (Graph docs: JSON batching):
  * - identical GETs (same path and headers) in one flush are sent once and fanned out to every caller;
  * - a flush of a single item is sent as a plain GET;
  * - answers are matched by `id`, whatever their order;

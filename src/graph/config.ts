@@ -105,7 +105,7 @@ interface CloudEndpoints {
   authorityHost: string;
 }
 
-/** REFERENCE.md 7. China (21Vianet) is absent on purpose: calls and callRecords are not offered there. */
+/** Graph docs: national clouds and permissions. China (21Vianet) is absent on purpose: calls and callRecords are not offered there. */
 export const NATIONAL_CLOUDS: Readonly<Record<NationalCloud, CloudEndpoints>> = Object.freeze({
   global: { graphOrigin: 'https://graph.microsoft.com', authorityHost: 'https://login.microsoftonline.com' },
   usgov: { graphOrigin: 'https://graph.microsoft.us', authorityHost: 'https://login.microsoftonline.us' },

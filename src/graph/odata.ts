@@ -1,7 +1,7 @@
 /**
  * OData query-option builders for the call-records API. Every value that reaches a query string passes
  * through here: string literals are escaped, instants validated and normalised, identifiers checked.
- * REFERENCE.md 3: `$filter` on callRecords supports only startDateTime comparisons (`and`-joined) and
+ * Graph docs: List callRecords: `$filter` on callRecords supports only startDateTime comparisons (`and`-joined) and
  * `participants_v2/any(p:p/id eq '...')`.
  */
 

@@ -1,5 +1,5 @@
 /**
- * `POST /{version}/$batch` (REFERENCE.md section 4). The whole batch is refused with 400 when its shape is
+ * `POST /{version}/$batch` (Graph docs: JSON batching). The whole batch is refused with 400 when its shape is
  * wrong: missing or duplicate ids (case-insensitive), more than 20 requests, absolute or nested `$batch`
  * URLs, a version segment other than the batch's, a body without a Content-Type header, unknown or
  * circular `dependsOn`. Otherwise each item runs through the same pipeline as a top-level request, as the

@@ -62,7 +62,7 @@ export interface RateLimit {
 }
 
 /**
- * Throttling limits, each counted per app and tenant (REFERENCE.md section 5). A route names its buckets
+ * Throttling limits, each counted per app and tenant (Graph docs: throttling limits). A route names its buckets
  * through `Route.throttleKeys`; keys starting with `callRecords:list` use `callRecordsList`, with
  * `callRecords:record:` use `callRecord`, any `callRecords` key also counts against `callRecordsPerApp`,
  * and any `calls` key against `calls`. Every Graph request also counts against `global`.

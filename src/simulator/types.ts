@@ -51,7 +51,7 @@ export interface Route {
   /** Application permissions of which the token must hold at least one; 403 otherwise. */
   anyOfRoles: readonly string[];
   /**
-   * Throttle buckets this request counts against (see REFERENCE.md section 5), for example
+   * Throttle buckets this request counts against (Graph docs: throttling limits), for example
    * `['callRecords:list']` or [`callRecords:record:${id}`]. The platform adds the per-app-per-tenant
    * and global buckets itself and scopes every key by app and tenant.
    */

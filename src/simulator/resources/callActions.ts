@@ -12,7 +12,7 @@ import {
   odataType, onlyParameters, optionalBoolean, optionalInteger, participantInfo, prompts, requireBody, requireObject,
 } from './validate.js';
 
-/** Redirect rings at most 25 targets at once, for 15 to 90 seconds (REFERENCE.md 2.1). */
+/** Redirect rings at most 25 targets at once, for 15 to 90 seconds (Graph docs: call actions). */
 export const REDIRECT_MAX_TARGETS = 25;
 export const PLAY_PROMPT_MAX_PROMPTS = 20;
 const STOP_TONES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#', 'A', 'B', 'C', 'D'];
@@ -67,7 +67,7 @@ function requireAccessMediaFor(req: SimRequest, config: Json): void {
   }
 }
 
-/** A phone transfer target is only reachable from a call placed by an application instance (REFERENCE.md 2.1). */
+/** A phone transfer target is only reachable from a call placed by an application instance (Graph docs: call actions). */
 function checkPhoneTarget(call: StoredCall, target: Json, path: string): void {
   const identity = target['identity'] as Json;
   if (!isObject(identity['phone'])) return;

@@ -15,7 +15,7 @@ export const CALL_PROPERTIES_V1 = [
   'mediaState', 'meetingInfo', 'myParticipantId', 'requestedModalities', 'resultInfo', 'source', 'state', 'subject',
   'targets', 'tenantId', 'toneInfo', 'transcription',
 ];
-/** Call properties only the beta schema declares (REFERENCE.md 1.1); the v1.0 endpoint does not return them. */
+/** Call properties only the beta schema declares (Graph docs: call resource); the v1.0 endpoint does not return them. */
 export const CALL_PROPERTIES_BETA_ONLY = [
   'activeModalities', 'answeredBy', 'meetingCapability', 'ringingTimeoutInSeconds', 'routingPolicies', 'terminationReason',
 ];

@@ -29,7 +29,7 @@ export interface CallRecordDeps {
   now: () => Date;
 }
 
-/** Call records exist from the end of the call for 30 days (REFERENCE.md 3). */
+/** Call records exist from the end of the call for 30 days (Graph docs: List callRecords). */
 function retained(record: StoredCallRecord, nowMs: number): boolean {
   return record.endMs <= nowMs && record.endMs > nowMs - RETENTION_MS;
 }

@@ -13,7 +13,7 @@ import {
   optionalObject, optionalString, participantInfo, requireBody, requireObject, requireString,
 } from './validate.js';
 
-/** Graph's limit for an outgoing group call without a meeting: five VoIP targets (REFERENCE.md 2.2). */
+/** Graph's limit for an outgoing group call without a meeting: five VoIP targets (Graph docs: Create call). */
 export const GROUP_CALL_MAX_TARGETS = 5;
 
 const MEETING_INFO_TYPES = [
@@ -53,7 +53,7 @@ function validateMeeting(body: Json): void {
   requireString(body['tenantId'], 'tenantId');
 }
 
-/** Validates a create-call body the way Graph refuses it (REFERENCE.md 1.1, 2.2). */
+/** Validates a create-call body the way Graph refuses it (Graph docs: call resource, Create call). */
 export function validateCreateCall(req: SimRequest): ValidCall {
   const body = requireBody(req.body, 'create call');
   if (req.body === undefined || req.body === null) throw badRequest('Invalid request body for create call: a call object is required.');
@@ -103,7 +103,7 @@ export function validateCreateCall(req: SimRequest): ValidCall {
   return { kind, body, hosting: hostingOf(config) === 'appHosted' ? 'appHosted' : 'serviceHosted' };
 }
 
-/** The permission each kind of call needs (REFERENCE.md 2.1/2.2); app-hosted media also needs Calls.AccessMedia.All. */
+/** The permission each kind of call needs (Graph docs: call actions, Create call); app-hosted media also needs Calls.AccessMedia.All. */
 function checkPermissions(req: SimRequest, call: ValidCall): void {
   const roles = req.app.roles;
   const needed: Record<CallKind, readonly string[]> = {

@@ -2,7 +2,7 @@ import { GraphHttpError } from '../types.js';
 
 /**
  * The Graph error codes the resources answer with. Graph documents `BadRequest` for a malformed or unsupported
- * query (REFERENCE.md 6); the same code is used for request bodies Graph refuses and for actions that the call's
+ * query (Graph docs: error responses); the same code is used for request bodies Graph refuses and for actions that the call's
  * current state does not allow, so a client branches on one code for "the request itself is wrong".
  */
 export const ResourceErrorCode = {

@@ -1,4 +1,4 @@
-/** Application permissions (token `roles`) the routes ask for, with Graph's canonical spelling (REFERENCE.md 7). */
+/** Application permissions (token `roles`) the routes ask for, with Graph's canonical spelling (Graph docs: national clouds and permissions). */
 export const Permission = {
   CallsInitiate: 'Calls.Initiate.All',
   CallsInitiateGroupCall: 'Calls.InitiateGroupCall.All',

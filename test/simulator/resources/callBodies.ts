@@ -1,4 +1,4 @@
-/** Create-call bodies shaped like the nine variants of Graph's "Create call" page (REFERENCE.md 2.2). */
+/** Create-call bodies shaped like the nine variants of Graph's "Create call" page (Graph docs: Create call). */
 
 const CALLBACK = 'https://bot.contoso.com/callback';
 const TENANT = 'aa67bd4c-8475-432d-bd41-39f255720e0a';

@@ -1,7 +1,7 @@
 import { badRequest } from '../errors.js';
 
 /**
- * The `$filter` dialect Graph accepts on `GET /communications/callRecords` (REFERENCE.md 3):
+ * The `$filter` dialect Graph accepts on `GET /communications/callRecords` (Graph docs: List callRecords):
  *
  *   filter     = clause *( "and" clause )
  *   clause     = comparison / lambda / "(" filter ")"
