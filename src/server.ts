@@ -8,6 +8,7 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import { createAuthorizationPlugin, createCallerAuthentication } from './auth/index.js';
+import { GraphQLError } from 'graphql';
 import type { GatewayConfig } from './config/index.js';
 import type { GatewayContext } from './context.js';
 import { createErrorMasker } from './errorMasking.js';
@@ -101,7 +102,16 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     logger,
     async context({ req, requestId }) {
       // Before the body is parsed as GraphQL: an unauthenticated request costs no parsing and no Graph call.
-      const caller = await callers.authenticate(req.headers.authorization);
+      // It never becomes an operation, so it is logged and counted here (without the token).
+      let caller;
+      try {
+        caller = await callers.authenticate(req.headers.authorization);
+      } catch (error) {
+        const code = error instanceof GraphQLError ? String(error.extensions['code'] ?? 'INTERNAL_SERVER_ERROR') : 'INTERNAL_SERVER_ERROR';
+        metrics?.recordRefusal(code);
+        logger.warn({ requestId, outcome: 'refused', errorCodes: [code] }, 'graphql request refused');
+        throw error;
+      }
       const deadline = Date.now() + config.operationTimeoutMs;
       const callOptions = { deadline };
       const counted = countingGraphClient(graph);

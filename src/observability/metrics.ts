@@ -17,6 +17,8 @@ export interface GatewayMetrics {
   readonly graphTelemetry: GraphTelemetry;
   /** One finished GraphQL operation; `outcome` is `ok` or the first error code. */
   recordOperation(operationName: string | undefined, outcome: string, seconds: number): void;
+  /** One request refused before it became an operation (caller authentication), by error code. */
+  recordRefusal(code: string): void;
 }
 
 export interface GatewayMetricsOptions {
@@ -39,6 +41,12 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     help: 'Time from receiving a GraphQL operation to sending its answer, by operation name and outcome',
     labelNames: ['operation', 'outcome'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20],
+    registers: [registry],
+  });
+  const refusals = new Counter({
+    name: 'comms_graphql_requests_refused_total',
+    help: 'GraphQL requests refused before execution by caller authentication, by error code',
+    labelNames: ['code'],
     registers: [registry],
   });
   const graphRequests = new Counter({
@@ -105,6 +113,9 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
       const labels = { operation: operationLabel(operationName), outcome };
       operations.inc(labels);
       operationDuration.observe(labels, seconds);
+    },
+    recordRefusal(code) {
+      refusals.inc({ code });
     },
   };
 }

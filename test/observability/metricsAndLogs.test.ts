@@ -153,3 +153,28 @@ describe('/metrics', () => {
     expect(delta(before, after, 'comms_graph_throttled_total{scope="batch_item"}')).toBe(items);
   });
 });
+
+describe('requests refused by caller authentication', () => {
+  it('are logged and counted by code, without the token, though they never become operations', async () => {
+    const refusals = new MemoryLog();
+    const secured = await startStack({ callerApp: 'caller', simulator: { callRecordCount: 5 }, env: { LOG_LEVEL: 'info' }, logDestination: refusals });
+    try {
+      const metricsBefore = await (await fetch(new URL('/metrics', secured.gateway.url))).text();
+      expect(metricsBefore).not.toMatch(/^comms_graphql_requests_refused_total\{code="UNAUTHENTICATED"\} [1-9]/m);
+      const forged = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.';
+      const response = await fetch(secured.gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'refused-request-0001', authorization: `Bearer ${forged}` },
+        body: JSON.stringify({ query: '{ calls { id } }' }),
+      });
+      expect(response.status).toBe(401);
+      const line = refusals.lines.find((l) => l['msg'] === 'graphql request refused');
+      expect(line).toMatchObject({ requestId: 'refused-request-0001', outcome: 'refused', errorCodes: ['UNAUTHENTICATED'] });
+      expect(JSON.stringify(refusals.lines)).not.toContain(forged);
+      const metrics = await (await fetch(new URL('/metrics', secured.gateway.url))).text();
+      expect(metrics).toMatch(/^comms_graphql_requests_refused_total\{code="UNAUTHENTICATED"\} 1$/m);
+    } finally {
+      await secured.stop();
+    }
+  });
+});
