@@ -71,6 +71,9 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     // No "Did you mean ...?" naming fields and types to a caller probing the schema.
     hideSchemaDetailsFromClientErrors: config.env !== 'development',
     csrfPrevention: true,
+    // main.ts owns SIGINT/SIGTERM and stops the gateway, then the embedded simulator. Apollo's own handlers
+    // (installed outside NODE_ENV=test) would start a second, competing stop that never lets the process exit.
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,

@@ -51,10 +51,11 @@ describe('SIGTERM', () => {
     child = undefined;
   });
 
-  it('finishes the operation in flight, refuses new work, and exits 0', async () => {
+  // Run as people run it: outside NODE_ENV=test, Apollo Server would install signal handlers of its own.
+  it.each(['development', 'production'])('finishes the operation in flight, refuses new work, and exits 0 (NODE_ENV=%s)', async (nodeEnv) => {
     child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', SIMULATOR_LATENCY_MS: '1500', SIMULATOR_RECORDS: '50' },
+      env: { ...process.env, NODE_ENV: nodeEnv, PORT: '0', LOG_LEVEL: 'silent', SIMULATOR_LATENCY_MS: '1500', SIMULATOR_RECORDS: '50' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const proc = child;
