@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { GraphCallOptions, GraphClient } from '../graph/client.js';
+import { buildQuery, selectOption } from '../graph/odata.js';
 import type { GraphCall, GraphCallRecord } from '../graph/types.js';
 import { batchGet, segment } from './graphBatch.js';
 import { drainExpandedCollections } from './nextLinks.js';
@@ -71,8 +72,5 @@ async function loadMerged<K extends EntityKey, V>(
 }
 
 function query(select: readonly string[], expand?: string): string {
-  const parts: string[] = [];
-  if (select.length > 0) parts.push(`$select=${select.map(encodeURIComponent).join(',')}`);
-  if (expand) parts.push(`$expand=${encodeURIComponent(expand)}`);
-  return parts.length > 0 ? `?${parts.join('&')}` : '';
+  return buildQuery({ $select: selectOption(select), $expand: expand });
 }

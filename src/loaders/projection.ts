@@ -41,6 +41,11 @@ export interface CallRecordProjection {
   expansions: CallRecordExpansion[];
 }
 
+/** The expansion that brings a record's sessions, with their segments when those are selected. */
+export function sessionsExpansion(withSegments: boolean): CallRecordExpansion {
+  return withSegments ? 'sessions($expand=segments)' : 'sessions';
+}
+
 export function callProjection(tree: SelectionTree): string[] {
   return withId([...tree.keys()].flatMap((name) => CALL_PROPERTIES[name] ?? []));
 }
@@ -49,7 +54,7 @@ export function callRecordProjection(tree: SelectionTree): CallRecordProjection 
   const select = withId([...tree.keys()].flatMap((name) => CALL_RECORD_PROPERTIES[name] ?? []));
   const expansions: CallRecordExpansion[] = [];
   const sessions = tree.get('sessions');
-  if (sessions) expansions.push(sessions.has('segments') ? 'sessions($expand=segments)' : 'sessions');
+  if (sessions) expansions.push(sessionsExpansion(sessions.has('segments')));
   if (tree.has('participants')) expansions.push('participants_v2');
   return { select, expansions };
 }

@@ -1,4 +1,5 @@
 import type { GraphCallOptions, GraphClient } from '../graph/client.js';
+import { buildQuery, selectOption } from '../graph/odata.js';
 import type { GraphCallRecord } from '../graph/types.js';
 import type { Loaders } from '../loaders/index.js';
 import { toGatewayError } from '../upstreamErrors.js';
@@ -105,9 +106,7 @@ export function graphPageSize(first: number): number {
 }
 
 function firstPagePath(request: ConnectionRequest): string {
-  const parts = [`$select=${request.select.map(encodeURIComponent).join(',')}`];
-  if (request.odataFilter) parts.push(`$filter=${encodeURIComponent(request.odataFilter)}`);
-  return `/communications/callRecords?${parts.join('&')}`;
+  return `/communications/callRecords${buildQuery({ $select: selectOption(request.select), $filter: request.odataFilter })}`;
 }
 
 /**

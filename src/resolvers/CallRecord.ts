@@ -1,6 +1,7 @@
 import type { CallRecordResolvers } from '../generated/graphql.js';
 import type { GraphCallRecord } from '../graph/types.js';
 import { callRecordProjection } from '../loaders/projection.js';
+import { sessionsExpansion } from '../loaders/projection.js';
 import { selectionOf } from '../loaders/selection.js';
 import { checkId } from './arguments.js';
 import { entitySelection } from './entitySelection.js';
@@ -39,7 +40,7 @@ export const CallRecord: CallRecordResolvers = {
     const loaded = await loaders.callRecord.load({
       id: idOf(record),
       select: ['id'],
-      expand: withSegments ? 'sessions($expand=segments)' : 'sessions',
+      expand: sessionsExpansion(withSegments),
     });
     return loaded.sessions ?? [];
   },

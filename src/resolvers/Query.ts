@@ -1,4 +1,5 @@
 import type { QueryResolvers } from '../generated/graphql.js';
+import { buildQuery, selectOption } from '../graph/odata.js';
 import type { GraphCall } from '../graph/types.js';
 import { callProjection, callRecordProjection } from '../loaders/projection.js';
 import { mergeTrees, selectionOf, subtree } from '../loaders/selection.js';
@@ -17,7 +18,7 @@ export const Query: QueryResolvers = {
     try {
       const calls: GraphCall[] = [];
       let page = (await graph.request<{ value?: GraphCall[]; '@odata.nextLink'?: string }>(
-        { method: 'GET', path: `/communications/calls?$select=${select.join(',')}` },
+        { method: 'GET', path: `/communications/calls${buildQuery({ $select: selectOption(select) })}` },
         { deadline },
       )).body;
       for (let pages = 1; ; pages++) {
