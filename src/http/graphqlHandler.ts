@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import type { Logger } from '../logger.js';
+import { BodyTooLargeError, readBody } from './readBody.js';
 import { requestError, sendJson } from './respond.js';
 
 export interface GraphQLHandlerOptions<TContext extends BaseContext> {
@@ -65,33 +66,6 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
         else res.destroy();
       });
   };
-}
-
-class BodyTooLargeError extends Error {}
-
-function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > maxBytes) {
-      req.resume();
-      reject(new BodyTooLargeError());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new BodyTooLargeError());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function acceptedRequestId(value: string | string[] | undefined): string | undefined {

@@ -65,40 +65,6 @@ export async function listen(options: ListenOptions): Promise<SimulatorServer> {
   };
 }
 
-export class BodyTooLargeError extends Error {
-  constructor(readonly limit: number) {
-    super(`request body exceeds ${limit} bytes`);
-  }
-}
-
-/** Reads the whole body, rejecting with BodyTooLargeError past `limit` bytes. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) return Promise.reject(new BodyTooLargeError(limit));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        reject(new BodyTooLargeError(limit));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    let ended = false;
-    req.on('end', () => {
-      ended = true;
-      resolve(Buffer.concat(chunks));
-    });
-    req.on('error', reject);
-    req.on('close', () => {
-      if (!ended) reject(new Error('the client closed the request before its body ended'));
-    });
-  });
-}
-
 /** Writes a response; bodies are serialised as JSON (the Content-Type comes with `response.headers`). */
 export function sendJson(res: ServerResponse, response: SimResponse, extraHeaders: Record<string, string> = {}): void {
   const payload = response.body === undefined ? undefined : Buffer.from(JSON.stringify(response.body));
