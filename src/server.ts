@@ -8,10 +8,10 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import { createAuthorizationPlugin, createCallerAuthentication } from './auth/index.js';
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { GatewayConfig } from './config/index.js';
 import type { GatewayContext } from './context.js';
-import { createErrorMasker } from './errorMasking.js';
+import { isDeliberateError, maskUnexpectedErrors, unexpectedErrorLogPlugin } from './errorMasking.js';
 import { EXAMPLE_OPERATIONS } from './examples.js';
 import { createGraphClient, type GraphClient } from './graph/client.js';
 import type { GraphClientConfig } from './graph/config.js';
@@ -25,7 +25,7 @@ import { operationObservabilityPlugin } from './observability/operationLog.js';
 import { countingGraphClient } from './observability/upstreamCount.js';
 import { CursorCodec } from './paging/cursor.js';
 import { operationLimits } from './plugins/operationLimits.js';
-import { resolvers } from './resolvers/index.js';
+import { resolvers as gatewayResolvers } from './resolvers/index.js';
 import { cacheHintsPlugin } from './schema/cacheHints.js';
 import { buildGatewaySchema } from './schema/index.js';
 
@@ -34,6 +34,8 @@ export interface GatewayOptions {
   /** How to reach Graph: real Graph from the config, or the embedded simulator. */
   graph: GraphClientConfig;
   logger?: Logger;
+  /** The resolver map; default the gateway's own. A seam for tests that need a resolver to misbehave. */
+  resolvers?: typeof gatewayResolvers;
 }
 
 export interface RunningGateway {
@@ -65,7 +67,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   let state: ServerState = 'starting';
   const httpServer = http.createServer();
   const apollo = new ApolloServer<GatewayContext>({
-    schema: buildGatewaySchema(resolvers, { logger }),
+    schema: buildGatewaySchema(options.resolvers ?? gatewayResolvers, { logger }),
     introspection: security.introspection,
     includeStacktraceInErrorResponses: config.env === 'development',
     // No "Did you mean ...?" naming fields and types to a caller probing the schema.
@@ -77,10 +79,13 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     allowBatchedHttpRequests: false,
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
-    formatError: createErrorMasker(logger),
+    // Masking by class: only deliberate errors reach callers; the plugin below logs the rest once.
+    formatError: maskUnexpectedErrors,
     logger: logger.child({ component: 'apollo' }),
     // Apollo plugins, in order.
     plugins: [
+      // Errors: whatever formatError masks is logged here, where the operation's request id is known.
+      unexpectedErrorLogPlugin<GatewayContext>({ logger, requestId: (context) => context.requestId }),
       // Authorization, then cost: both after validation, before any resolver or Graph request.
       createAuthorizationPlugin<GatewayContext>(security.auth.mode === 'jwt' ? security.auth.permissions : undefined),
       ...limits.plugins,
@@ -110,9 +115,12 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       try {
         caller = await callers.authenticate(req.headers.authorization);
       } catch (error) {
-        const code = error instanceof GraphQLError ? String(error.extensions['code'] ?? 'INTERNAL_SERVER_ERROR') : 'INTERNAL_SERVER_ERROR';
+        const deliberate = isDeliberateError(error);
+        const code = deliberate ? String((error as GraphQLError).extensions['code']) : 'INTERNAL_SERVER_ERROR';
         metrics?.recordRefusal(code);
-        logger.warn({ requestId, outcome: 'refused', errorCodes: [code] }, 'graphql request refused');
+        // No operation (and no plugin hook) exists yet: an unexpected failure is logged here, once.
+        if (deliberate) logger.warn({ requestId, outcome: 'refused', errorCodes: [code] }, 'graphql request refused');
+        else logger.error({ requestId, outcome: 'refused', errorCodes: [code], err: error }, 'unexpected error, answered as "Unexpected error."');
         throw error;
       }
       const deadline = Date.now() + config.operationTimeoutMs;

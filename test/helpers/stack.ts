@@ -2,7 +2,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { graphClientConfig, simulatorEndpoint } from '../../src/graphSettings.js';
 import type { DestinationStream } from 'pino';
 import { createLogger } from '../../src/logger.js';
-import { createGateway, type RunningGateway } from '../../src/server.js';
+import { createGateway, type GatewayOptions, type RunningGateway } from '../../src/server.js';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
 import type { ThrottleOptions } from '../../src/simulator/options.js';
 
@@ -42,6 +42,8 @@ export async function startStack(
     callerApp?: string;
     /** Where the gateway's log lines go (e.g. an in-memory stream with LOG_LEVEL=trace). Default stdout. */
     logDestination?: DestinationStream;
+    /** Replaces the gateway's resolver map (e.g. with a resolver that throws). */
+    resolvers?: GatewayOptions['resolvers'];
   } = {},
 ): Promise<Stack> {
   // startSimulator merges a partial throttle over the defaults.
@@ -54,6 +56,7 @@ export async function startStack(
     const gateway = await createGateway({
       config,
       logger: createLogger(config.logLevel, options.logDestination),
+      ...(options.resolvers ? { resolvers: options.resolvers } : {}),
       graph: graphClientConfig(config, {
         ...simulatorEndpoint(simulator, app),
         ...(options.credential ? { credential: options.credential } : {}),
