@@ -1,6 +1,6 @@
 import type { Caller } from './auth/caller.js';
 import type { Loaders } from './loaders/index.js';
-import type { GraphClient } from './graph/client.js';
+import type { GraphClient } from './graph/index.js';
 import type { Logger } from './logger.js';
 import type { UpstreamCount } from './observability/upstreamCount.js';
 import type { CursorCodec } from './paging/cursor.js';

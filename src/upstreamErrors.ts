@@ -1,5 +1,5 @@
-import { TokenAcquisitionError } from './graph/auth/msal.js';
-import { GraphCircuitOpenError, GraphError, GraphHostRefusedError, GraphOutcomeUnknownError, GraphTransportError } from './graph/errors.js';
+import { TokenAcquisitionError } from './graph/index.js';
+import { GraphCircuitOpenError, GraphError, GraphHostRefusedError, GraphOutcomeUnknownError, GraphTransportError } from './graph/index.js';
 import { GatewayError, GatewayErrorCode } from './errors.js';
 
 /** How the caller's input relates to the failed request: a Graph 400 is the caller's fault only for writes. */

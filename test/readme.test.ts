@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.js';
 import { GatewayErrorCode } from '../src/errors.js';
 import { EXAMPLE_OPERATIONS } from '../src/examples.js';
+import { GRAPH_LIMITS } from '../src/graph/index.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -17,6 +18,7 @@ describe('README', () => {
     const dir = new URL('../src/config/', import.meta.url);
     const source = readdirSync(dir).map((file) => readFileSync(new URL(file, dir), 'utf8')).join('\n');
     const read = new Set([...source.matchAll(/\b(?:str|int|bool|oneOf|list|httpsOrigin|file)(?:<[^>]+>)?\('([A-Z_]+)'/g)].map((m) => m[1]));
+    for (const row of Object.values(GRAPH_LIMITS)) read.add(row.env);
     expect(read.size).toBeGreaterThan(10);
     for (const name of read) expect(readme, name).toContain(`\`${name}\``);
   });
@@ -41,5 +43,16 @@ describe('README', () => {
     expect(config.operationTimeoutMs).toBe(20_000);
     expect(readme).toContain('| `PORT` | `4000` |');
     expect(readme).toContain('| `OPERATION_TIMEOUT_MS` | `20000` |');
+  });
+});
+
+describe('README configuration table', () => {
+  it('gives every Graph client limit its variable, default and bounds as GRAPH_LIMITS has them', () => {
+    for (const row of Object.values(GRAPH_LIMITS)) {
+      const line = readme.split('\n').find((l) => l.startsWith(`| \`${row.env}\` |`));
+      expect(line, row.env).toBeDefined();
+      expect(line, row.env).toContain(`| \`${String(row.default)}\` |`);
+      if ('min' in row) expect(line, row.env).toContain(`${row.min} to ${row.max}.`);
+    }
   });
 });

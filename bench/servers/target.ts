@@ -13,7 +13,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { loadConfig } from '../../src/config/index.js';
-import { graphClientConfig } from '../../src/graphSettings.js';
+import { graphClientConfig } from '../../src/config/graphClient.js';
 import { createLogger } from '../../src/logger.js';
 import { buildGatewaySchema } from '../../src/schema/index.js';
 import { createGateway } from '../../src/server.js';
@@ -58,11 +58,11 @@ async function start(): Promise<{ url: string; stop(): Promise<void> }> {
       clientId: sim.clientId,
       credential: { clientSecret: sim.clientSecret },
     });
-    const batch = { on: undefined, off: { maxItems: 1, windowMs: 0 }, window2: { windowMs: 2 } }[process.env.BENCH_COALESCE ?? 'on'];
+    const batch = { on: undefined, off: { batchMaxItems: 1, batchWindowMs: 0 }, window2: { batchWindowMs: 2 } }[process.env.BENCH_COALESCE ?? 'on'];
     const gateway = await createGateway({
       config,
       logger: createLogger(config.logLevel),
-      graph: batch ? { ...graph, batch } : graph,
+      graph: batch ? { ...graph, limits: { ...graph.limits, ...batch } } : graph,
     });
     return { url: gateway.url, stop: () => gateway.stop() };
   }

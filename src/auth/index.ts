@@ -1,5 +1,5 @@
 import type { GatewayConfig } from '../config/index.js';
-import type { GraphClientConfig } from '../graph/config.js';
+import type { GraphClientConfig } from '../graph/index.js';
 import type { Logger } from '../logger.js';
 import { jwtAuthentication, noAuthentication, type CallerAuthentication } from './authenticator.js';
 

@@ -1,16 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { NATIONAL_CLOUDS, type NationalCloud } from '../graph/index.js';
 import { EnvReader, type Env } from './reader.js';
 import { readUpstream, type UpstreamSettings } from './upstream.js';
 import { readSecurity, type SecuritySettings } from './security.js';
 import { readObservability, type ObservabilitySettings } from './observability.js';
 
-/** Where Graph lives. China (21Vianet) is absent: calls and call records are not offered there. */
-export const CLOUDS = {
-  global: { graph: 'https://graph.microsoft.com', login: 'https://login.microsoftonline.com' },
-  usgov: { graph: 'https://graph.microsoft.us', login: 'https://login.microsoftonline.us' },
-  usgovdod: { graph: 'https://dod-graph.microsoft.us', login: 'https://login.microsoftonline.us' },
-} as const;
-export type CloudName = keyof typeof CLOUDS;
+export type CloudName = NationalCloud;
 
 export type RuntimeEnv = 'development' | 'production' | 'test';
 export type ApiVersion = 'v1.0' | 'beta';
@@ -53,7 +48,7 @@ export interface GatewayConfig {
   paging: { defaultFirst: number; maxFirst: number };
   /** Upper bound on one operation's upstream work (attempts, retries, waits). Default 20 s. */
   operationTimeoutMs: number;
-  /** Attempts, timeouts, concurrency cap, retry budget and circuit breaker for Graph requests (config/upstream.ts). */
+  /** Attempts, timeouts, concurrency cap, `$batch`, retry budget and circuit breaker for Graph requests (GRAPH_LIMITS). */
   upstream: UpstreamSettings;
   /** Caller authentication, operation limits, CORS, introspection and landing page (config/security.ts). */
   security: SecuritySettings;
@@ -130,8 +125,8 @@ function readGraph(read: EnvReader): AzureGraphSettings | SimulatorGraphSettings
   return {
     kind: 'azure',
     cloud,
-    baseUrl: read.httpsOrigin('GRAPH_BASE_URL', CLOUDS[cloud].graph),
-    authorityHost: read.httpsOrigin('AZURE_AUTHORITY_HOST', CLOUDS[cloud].login),
+    baseUrl: read.httpsOrigin('GRAPH_BASE_URL', NATIONAL_CLOUDS[cloud].graphOrigin),
+    authorityHost: read.httpsOrigin('AZURE_AUTHORITY_HOST', NATIONAL_CLOUDS[cloud].authorityHost),
     tenantId: tenantId ?? '',
     clientId: clientId ?? '',
     credential,

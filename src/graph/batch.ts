@@ -6,14 +6,14 @@
  * - answers are matched by `id`, whatever their order;
  * - items answered 429/503/504 are re-queued on their own, after the largest item Retry-After of their
  *   batch, within the attempt limit and each caller's deadline (LESSONS 3);
- * - an outer failure goes through the normal pipeline's retry (the batch holds only GETs, so it is
+ * - an outer failure goes through the handler chain's retry (the batch holds only GETs, so it is
  *   idempotent) and, when final, lands in every slot of that batch;
  * - a caller's abort or deadline settles its own slots at once without disturbing the others.
  * Every slot settles with a GraphResponse or an Error; the promise returned to a caller never rejects.
  */
-import type { GraphCallOptions, GraphRequest, GraphResponse } from './client.js';
+import type { GraphRequest, GraphRequestOptions, GraphResponse } from './request.js';
 import { GraphError, GraphTransportError, graphErrorFrom } from './errors.js';
-import type { Clock, GraphClientStats } from './pipeline.js';
+import { RETRYABLE_STATUSES, type Clock, type GraphClientStats } from './request.js';
 import { backoffDelay, parseRetryAfter } from './retryAfter.js';
 
 export interface BatchTransportOptions {
@@ -31,8 +31,8 @@ export interface BatchTransportOptions {
   recordFirstSends?: (items: number) => void;
 }
 
-/** How the transport sends: the client's own pipeline (`request`). */
-export type BatchSend = (req: GraphRequest, options: GraphCallOptions) => Promise<GraphResponse>;
+/** How the transport sends: the client's own handler chain (`request`). */
+export type BatchSend = (req: GraphRequest, options: GraphRequestOptions) => Promise<GraphResponse>;
 
 interface Slot {
   readonly req: GraphRequest;
@@ -61,7 +61,6 @@ interface BatchItemResponse {
   body?: unknown;
 }
 
-const RETRYABLE = new Set([429, 503, 504]);
 /** `notBefore` of an item never sent: due at the next flush, whatever triggers it. */
 const FRESH = -Infinity;
 
@@ -96,7 +95,7 @@ export class BatchTransport {
     private readonly stats: GraphClientStats,
   ) {}
 
-  enqueue<T>(reqs: readonly GraphRequest[], options: GraphCallOptions = {}): Promise<Array<GraphResponse<T> | Error>> {
+  enqueue<T>(reqs: readonly GraphRequest[], options: GraphRequestOptions = {}): Promise<Array<GraphResponse<T> | Error>> {
     const { signal, deadline } = options;
     const promises = reqs.map(
       (req) =>
@@ -227,7 +226,7 @@ export class BatchTransport {
     return flight;
   }
 
-  private callOptions(slots: readonly Slot[], flight: InFlight): GraphCallOptions {
+  private callOptions(slots: readonly Slot[], flight: InFlight): GraphRequestOptions {
     // The shared request lives as long as its most patient caller; the others leave at their own deadline.
     const deadline = slots.some((s) => s.deadline === undefined) ? undefined : Math.max(...slots.map((s) => s.deadline ?? 0));
     return { signal: flight.controller.signal, deadline, idempotent: true };
@@ -320,7 +319,7 @@ export class BatchTransport {
         path,
         retryAfterMs,
       });
-      if (RETRYABLE.has(item.status)) retry.push({ slots, error, retryAfterMs });
+      if (RETRYABLE_STATUSES.has(item.status)) retry.push({ slots, error, retryAfterMs });
       else for (const slot of slots) slot.settle(error);
     });
     if (retry.length === 0) return;

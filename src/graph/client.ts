@@ -8,69 +8,40 @@ import { Agent, type Dispatcher } from 'undici';
 import { createMsalTokenProvider, type TokenProvider } from './auth/msal.js';
 import { BatchTransport } from './batch.js';
 import { buildChain } from './chain.js';
+import { systemClock } from './clock.js';
+import { resolveGraphConfig, type GraphClientConfig } from './config.js';
+import { GraphEndpoint } from './endpoint.js';
+import { graphErrorFrom } from './errors.js';
 import { CircuitBreaker, type CircuitState } from './handlers/breaker.js';
 import { ConcurrencyLimiter } from './handlers/concurrency.js';
-import { RetryBudget } from './handlers/retryBudget.js';
-import { resolveGraphConfig, type GraphClientConfig, type GraphLogger } from './config.js';
-import { GraphHostRefusedError, graphErrorFrom } from './errors.js';
-import { emptyStats, systemClock, type Clock, type GraphClientStats, type GraphContext } from './pipeline.js';
+import { RetryBudget } from './handlers/retry.js';
+import {
+  emptyStats,
+  type Clock,
+  type GraphClientStats,
+  type GraphLogger,
+  type GraphMethod,
+  type GraphRequest,
+  type GraphRequestOptions,
+  type GraphResponse,
+  type HandlerContext,
+} from './request.js';
 import { parseRetryAfter } from './retryAfter.js';
 
-export type GraphMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-
-export interface GraphRequest {
-  method: GraphMethod;
-  /**
-   * Path relative to the versioned base, starting with `/`, query included and already encoded:
-   * `/communications/callRecords/abc?$select=id,startDateTime`.
-   */
-  path: string;
-  headers?: Readonly<Record<string, string>>;
-  /** JSON body (POST/PATCH). */
-  body?: unknown;
-}
-
-/** Per-call options: cancellation and the operation's deadline bound retries and timeouts. */
-export interface GraphCallOptions {
-  signal?: AbortSignal;
-  /** Epoch milliseconds after which no attempt starts and no retry waits. */
-  deadline?: number;
-  /**
-   * Whether repeating the request can never cause a second side effect. Defaults to true for GET and
-   * DELETE, false otherwise. A non-idempotent request is retried only on 429 (Graph did not act).
-   */
-  idempotent?: boolean;
-  /** Attempts for this request, first included; default the client's `retry.maxAttempts`, never more. */
-  maxAttempts?: number;
-}
-
-export interface GraphResponse<T = unknown> {
-  status: number;
-  headers: Headers;
-  body: T;
-  /** The `client-request-id` this gateway sent. */
-  clientRequestId: string;
-  /** Graph's `request-id` response header, when present. */
-  requestId?: string;
-}
-
 export interface GraphClient {
-  /** Sends one request through the pipeline; resolves on 2xx, rejects with a GraphError otherwise. */
-  request<T = unknown>(req: GraphRequest, options?: GraphCallOptions): Promise<GraphResponse<T>>;
+  /** Sends one request through the handler chain; resolves on 2xx, rejects with a GraphError otherwise. */
+  request<T = unknown>(req: GraphRequest, options?: GraphRequestOptions): Promise<GraphResponse<T>>;
   /**
    * Sends GET requests through the shared `$batch` transport: requests from concurrent callers are
    * coalesced into `$batch` calls of at most 20 items; throttled or unavailable items are retried
    * on their own. Each slot holds the item's response or its GraphError, in input order.
    */
-  batch<T = unknown>(
-    reqs: readonly GraphRequest[],
-    options?: GraphCallOptions,
-  ): Promise<Array<GraphResponse<T> | Error>>;
+  batch<T = unknown>(reqs: readonly GraphRequest[], options?: GraphRequestOptions): Promise<Array<GraphResponse<T> | Error>>;
   /**
    * Follows an absolute `@odata.nextLink` (or `sessions@odata.nextLink`, ...) after checking that its
    * scheme, host and version prefix are the configured Graph endpoint's; rejects otherwise.
    */
-  followLink<T = unknown>(absoluteUrl: string, options?: GraphCallOptions & { headers?: Record<string, string> }): Promise<GraphResponse<T>>;
+  followLink<T = unknown>(absoluteUrl: string, options?: GraphRequestOptions & { headers?: Record<string, string> }): Promise<GraphResponse<T>>;
   /** Converts an absolute Graph URL into a relative path after the same check; throws if foreign. */
   toRelative(absoluteUrl: string): string;
   /** Stops timers and closes sockets. */
@@ -79,13 +50,6 @@ export interface GraphClient {
 
 // ---------------------------------------------------------------------------------------------------
 // The implementation: configuration resolved once, one undici pool, one MSAL app, one handler chain.
-
-export type { GraphClientConfig, GraphCredential, GraphLogger, NationalCloud, GraphApiVersion } from './config.js';
-export { GraphConfigError, NATIONAL_CLOUDS, resolveGraphConfig } from './config.js';
-export { GraphCircuitOpenError, GraphError, GraphHostRefusedError, GraphOutcomeUnknownError, GraphTransportError } from './errors.js';
-export type { CircuitState } from './handlers/breaker.js';
-export { TokenAcquisitionError, type TokenProvider } from './auth/msal.js';
-export type { Clock, GraphClientStats } from './pipeline.js';
 
 /** Test and embedding seams; production passes none. */
 export interface GraphClientDeps {
@@ -155,16 +119,28 @@ export function createGraphClient(config: GraphClientConfig, deps: GraphClientDe
       return token;
     },
   };
+  const { limits } = resolved;
+  const endpoint = new GraphEndpoint(resolved.graphOrigin, resolved.apiVersion);
   const protection = {
-    limiter: new ConcurrencyLimiter({ maxInFlight: resolved.maxConcurrency }, clock),
-    budget: new RetryBudget(resolved.retryBudget, clock),
-    breaker:
-      resolved.breaker === undefined
-        ? undefined
-        : new CircuitBreaker(resolved.breaker, clock, (state) => logger.warn({ circuit: state }, `graph circuit ${state}`)),
+    limiter: new ConcurrencyLimiter({ maxInFlight: limits.maxConcurrency }, clock),
+    budget: new RetryBudget({ percent: limits.retryBudgetPercent, minPerSecond: limits.retryBudgetMinPerSecond, windowMs: limits.retryBudgetWindowMs }, clock),
+    breaker: limits.breakerEnabled
+      ? new CircuitBreaker(
+          {
+            failurePercent: limits.breakerFailurePercent,
+            minRequests: limits.breakerMinRequests,
+            windowMs: limits.breakerWindowMs,
+            cooldownMs: limits.breakerCooldownMs,
+            halfOpenProbes: limits.breakerHalfOpenProbes,
+          },
+          clock,
+          (state) => logger.warn({ circuit: state }, `graph circuit ${state}`),
+        )
+      : undefined,
   };
   const chain = buildChain({
     config: resolved,
+    endpoint,
     clock,
     logger,
     stats,
@@ -177,7 +153,7 @@ export function createGraphClient(config: GraphClientConfig, deps: GraphClientDe
   let warmUpTimer: ReturnType<typeof setTimeout> | undefined;
   let warming = false;
 
-  async function request<T>(req: GraphRequest, options: GraphCallOptions = {}): Promise<GraphResponse<T>> {
+  async function request<T>(req: GraphRequest, options: GraphRequestOptions = {}): Promise<GraphResponse<T>> {
     if (closed) throw new Error('the Graph client is closed');
     if (!METHODS.has(req.method)) throw new TypeError(`method must be GET, POST, PATCH or DELETE, got ${String(req.method)}`);
     if (typeof req.path !== 'string' || !req.path.startsWith('/') || req.path.startsWith('//')) {
@@ -191,8 +167,8 @@ export function createGraphClient(config: GraphClientConfig, deps: GraphClientDe
       body = JSON.stringify(req.body);
       if (!headers.has('content-type')) headers.set('content-type', 'application/json');
     }
-    const maxAttempts = Math.max(1, Math.min(resolved.maxAttempts, options.maxAttempts ?? resolved.maxAttempts));
-    const ctx: GraphContext = {
+    const maxAttempts = Math.max(1, Math.min(limits.maxAttempts, options.maxAttempts ?? limits.maxAttempts));
+    const ctx: HandlerContext = {
       method: req.method,
       url: new URL(`${resolved.baseUrl}${req.path}`),
       path: req.path,
@@ -206,7 +182,6 @@ export function createGraphClient(config: GraphClientConfig, deps: GraphClientDe
       attempt: 0,
       attemptSignal: undefined,
       freshConnection: false,
-      retryPermit: undefined,
     };
     const raw = await chain(ctx);
     const parsed = parseBody(raw.bodyText, raw.headers);
@@ -233,11 +208,11 @@ export function createGraphClient(config: GraphClientConfig, deps: GraphClientDe
   const transport = new BatchTransport(
     (req, options) => request(req, options),
     {
-      maxItems: resolved.batchMaxItems,
-      windowMs: resolved.batchWindowMs,
-      maxAttempts: resolved.maxAttempts,
-      baseDelayMs: resolved.baseDelayMs,
-      maxDelayMs: resolved.maxDelayMs,
+      maxItems: limits.batchMaxItems,
+      windowMs: limits.batchWindowMs,
+      maxAttempts: limits.maxAttempts,
+      baseDelayMs: limits.retryBaseDelayMs,
+      maxDelayMs: limits.retryMaxDelayMs,
       retryPermit: () => protection.budget.tryRetry(),
       recordFirstSends: (items) => protection.budget.recordRequest(items),
     },
@@ -264,34 +239,20 @@ export function createGraphClient(config: GraphClientConfig, deps: GraphClientDe
     attempt(0);
   }
 
-  const versionPrefix = `/${resolved.apiVersion}/`;
-  function toRelative(absoluteUrl: string): string {
-    let url: URL;
-    try {
-      url = new URL(absoluteUrl);
-    } catch {
-      throw new GraphHostRefusedError(String(absoluteUrl), resolved.baseUrl);
-    }
-    if (url.origin !== resolved.graphOrigin || url.username !== '' || url.password !== '' || !url.pathname.startsWith(versionPrefix)) {
-      throw new GraphHostRefusedError(url.href, resolved.baseUrl);
-    }
-    return `${url.pathname.slice(versionPrefix.length - 1)}${url.search}`;
-  }
-
   return {
     request,
     batch: (reqs, options) => transport.enqueue(reqs, options),
     followLink: (absoluteUrl, options = {}) => {
       let path: string;
       try {
-        path = toRelative(absoluteUrl);
+        path = endpoint.toRelative(absoluteUrl);
       } catch (err) {
         return Promise.reject(err as Error);
       }
       const { headers, ...callOptions } = options;
       return request({ method: 'GET', path, ...(headers ? { headers } : {}) }, callOptions);
     },
-    toRelative,
+    toRelative: (absoluteUrl) => endpoint.toRelative(absoluteUrl),
     stats: () => ({ ...stats, batchSizes: [...stats.batchSizes] }),
     readiness: () => ({
       tokenInHand,

@@ -1,4 +1,4 @@
-import type { GraphCallOptions, GraphClient, GraphResponse } from '../graph/client.js';
+import type { GraphRequestOptions, GraphClient, GraphResponse } from '../graph/index.js';
 import { toGatewayError } from '../upstreamErrors.js';
 
 /** A GET whose answer several loader keys may share. */
@@ -13,7 +13,7 @@ export interface PlannedGet {
 export async function batchGet<T>(
   graph: GraphClient,
   paths: readonly string[],
-  options: GraphCallOptions,
+  options: GraphRequestOptions,
 ): Promise<Map<string, T | Error>> {
   const unique = [...new Set(paths)];
   const results = await graph.batch<T>(unique.map((path) => ({ method: 'GET' as const, path })), options);

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { GraphCallOptions, GraphClient } from '../graph/client.js';
+import type { GraphRequestOptions, GraphClient } from '../graph/index.js';
 import { buildQuery, selectOption } from '../graph/odata.js';
 import type { GraphCall, GraphCallRecord } from '../graph/types.js';
 import { batchGet, segment } from './graphBatch.js';
@@ -27,7 +27,7 @@ export interface Loaders {
  * name the same entity (and expansion) are merged into one Graph GET whose `$select` is the union of
  * the keys' selections, so K distinct entities cost ceil(K/20) `$batch` requests.
  */
-export function createLoaders(graph: GraphClient, options: () => GraphCallOptions): Loaders {
+export function createLoaders(graph: GraphClient, options: () => GraphRequestOptions): Loaders {
   return {
     call: new DataLoader<EntityKey, GraphCall, string>(
       (keys) => loadMerged(keys, (key) => key.id, (id, select) => `/communications/calls/${segment(id)}${query(select)}`, graph, options()),
@@ -56,7 +56,7 @@ async function loadMerged<K extends EntityKey, V>(
   groupOf: (key: K) => string,
   pathOf: (group: string, select: readonly string[], key: K) => string,
   graph: GraphClient,
-  options: GraphCallOptions,
+  options: GraphRequestOptions,
 ): Promise<Array<V | Error>> {
   const groups = new Map<string, { key: K; select: Set<string> }>();
   for (const key of keys) {

@@ -1,4 +1,4 @@
-import type { GraphCallOptions, GraphClient } from '../graph/client.js';
+import type { GraphRequestOptions, GraphClient } from '../graph/index.js';
 import { toGatewayError } from '../upstreamErrors.js';
 
 interface Page {
@@ -16,7 +16,7 @@ const MAX_PAGES = 50;
  * `segments@odata.nextLink` inside a session). Follows those links (after the client's host check) and
  * returns the record with complete collections, or the error that stopped it.
  */
-export async function drainExpandedCollections<T>(graph: GraphClient, record: T, options: GraphCallOptions): Promise<T | Error> {
+export async function drainExpandedCollections<T>(graph: GraphClient, record: T, options: GraphRequestOptions): Promise<T | Error> {
   try {
     const out = { ...(record as Json) };
     for (const property of ['sessions', 'participants_v2']) await drain(graph, out, property, options);
@@ -36,7 +36,7 @@ export async function drainExpandedCollections<T>(graph: GraphClient, record: T,
   }
 }
 
-async function drain(graph: GraphClient, entity: Json, property: string, options: GraphCallOptions): Promise<void> {
+async function drain(graph: GraphClient, entity: Json, property: string, options: GraphRequestOptions): Promise<void> {
   const linkKey = `${property}@odata.nextLink`;
   let link = entity[linkKey];
   if (typeof link !== 'string') return;

@@ -4,7 +4,7 @@
  */
 import type http from 'node:http';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { GraphRequestEvent, GraphTelemetry } from '../graph/handlers/telemetry.js';
+import type { GraphRequestEvent, GraphTelemetry } from '../graph/index.js';
 
 /** Operation names are chosen by callers: past this many distinct ones, the rest share one label value. */
 const MAX_OPERATION_NAMES = 200;
@@ -13,7 +13,7 @@ export const ANONYMOUS_OPERATION = '__anonymous__';
 
 export interface GatewayMetrics {
   readonly registry: Registry;
-  /** Feeds the Graph client's telemetry stage (GraphClientConfig.telemetry). */
+  /** Feeds the Graph client's telemetry handler (GraphClientConfig.telemetry). */
   readonly graphTelemetry: GraphTelemetry;
   /** One finished GraphQL operation; `outcome` is `ok` or the first error code. */
   recordOperation(operationName: string | undefined, outcome: string, seconds: number): void;

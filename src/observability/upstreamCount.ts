@@ -1,4 +1,4 @@
-import type { GraphCallOptions, GraphClient, GraphRequest } from '../graph/client.js';
+import type { GraphRequestOptions, GraphClient, GraphRequest } from '../graph/index.js';
 
 /** The Graph requests one operation asked for. */
 export interface UpstreamCount {
@@ -17,15 +17,15 @@ export function countingGraphClient(graph: GraphClient): { graph: GraphClient; c
   return {
     count,
     graph: {
-      request<T>(req: GraphRequest, options?: GraphCallOptions) {
+      request<T>(req: GraphRequest, options?: GraphRequestOptions) {
         count.requests += 1;
         return graph.request<T>(req, options);
       },
-      batch<T>(reqs: readonly GraphRequest[], options?: GraphCallOptions) {
+      batch<T>(reqs: readonly GraphRequest[], options?: GraphRequestOptions) {
         count.batchItems += reqs.length;
         return graph.batch<T>(reqs, options);
       },
-      followLink<T>(url: string, options?: GraphCallOptions & { headers?: Record<string, string> }) {
+      followLink<T>(url: string, options?: GraphRequestOptions & { headers?: Record<string, string> }) {
         count.requests += 1;
         return graph.followLink<T>(url, options);
       },

@@ -1,4 +1,4 @@
-import type { GraphCallOptions, GraphClient } from '../graph/client.js';
+import type { GraphRequestOptions, GraphClient } from '../graph/index.js';
 import { buildQuery, selectOption } from '../graph/odata.js';
 import type { GraphCallRecord } from '../graph/types.js';
 import type { Loaders } from '../loaders/index.js';
@@ -45,7 +45,7 @@ interface GraphPage {
  * A cursor names the Graph page holding the next record and its index there.
  */
 export async function loadCallRecordsPage(
-  deps: { graph: GraphClient; codec: CursorCodec; loaders: Loaders; options: GraphCallOptions },
+  deps: { graph: GraphClient; codec: CursorCodec; loaders: Loaders; options: GraphRequestOptions },
   request: ConnectionRequest,
 ): Promise<CallRecordConnectionResult> {
   const { graph, codec } = deps;

@@ -4,7 +4,7 @@
  * a duplicate call behind.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InstrumentedGraphClient } from '../../src/graph/client.js';
+import type { InstrumentedGraphClient } from '../../src/graph/index.js';
 import { createSimulatorClient } from '../helpers/simulator.js';
 import { startStack, type GraphQLResult, type Stack } from '../helpers/stack.js';
 

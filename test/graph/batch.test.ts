@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGraphClient, GraphError, type GraphRequest, type GraphResponse, type InstrumentedGraphClient } from '../../src/graph/client.js';
+import { createGraphClient, GraphError, type GraphRequest, type GraphResponse, type InstrumentedGraphClient } from '../../src/graph/index.js';
 import { countingTokens, graphErrorBody, ok, startFakeGraph, testConfig, type FakeGraph, type Reply, type Seen } from './fakeGraph.js';
 
 let graph: FakeGraph | undefined;
@@ -45,7 +45,7 @@ const get = (path: string, headers?: Record<string, string>): GraphRequest => ({
 
 async function setup(respond: (seen: Seen, i: number) => Reply, overrides: Parameters<typeof testConfig>[1] = {}) {
   graph = await startFakeGraph(respond);
-  client = createGraphClient(testConfig(graph.origin, { batch: { windowMs: 5 }, ...overrides }), { tokenProvider: countingTokens() });
+  client = createGraphClient(testConfig(graph.origin, { ...overrides, limits: { batchWindowMs: 5, ...overrides.limits } }), { tokenProvider: countingTokens() });
   return { graph, client };
 }
 
@@ -200,7 +200,7 @@ describe('the $batch transport', () => {
 
   it('puts a final outer failure into every slot of that batch', async () => {
     const { client } = await setup(() => ({ status: 500, body: graphErrorBody('generalException', 'boom') }), {
-      retry: { maxAttempts: 1 },
+      limits: { maxAttempts: 1 },
     });
     const slots = await client.batch([get('/communications/calls/1'), get('/communications/calls/2')]);
     expect(slots.map((s) => (s as GraphError).code)).toEqual(['generalException', 'generalException']);
@@ -226,7 +226,7 @@ describe('the $batch transport', () => {
   });
 
   it('close() settles waiting slots with an error and can be called twice', async () => {
-    const { graph, client } = await setup(batchGraph(), { batch: { windowMs: 1000 } });
+    const { graph, client } = await setup(batchGraph(), { limits: { batchWindowMs: 1000 } });
     const pending = client.batch([get('/communications/calls/1'), get('/communications/calls/2')]);
     await client.close();
     await client.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GraphConfigError, resolveGraphConfig, type GraphClientConfig } from '../../src/graph/config.js';
+import { GraphConfigError, resolveGraphConfig, type GraphClientConfig } from '../../src/graph/index.js';
 import { parseRetryAfter } from '../../src/graph/retryAfter.js';
 import { parseErrorEnvelope } from '../../src/graph/errors.js';
 
@@ -14,9 +14,7 @@ describe('Graph client configuration', () => {
       authorityHost: 'https://login.microsoftonline.com',
       scope: 'https://graph.microsoft.com/.default',
       knownAuthorities: [],
-      attemptTimeoutMs: 10_000,
-      maxAttempts: 3,
-      batchMaxItems: 20,
+      limits: expect.objectContaining({ attemptTimeoutMs: 10_000, maxAttempts: 3, batchMaxItems: 20 }),
     });
     expect(Object.isFrozen(c)).toBe(true);
   });
@@ -48,8 +46,7 @@ describe('Graph client configuration', () => {
         clientId: '',
         credential: {} as GraphClientConfig['credential'],
         graphOrigin: 'http://graph.example.com',
-        retry: { maxAttempts: 50 },
-        batch: { maxItems: 21 },
+        limits: { maxAttempts: 50, batchMaxItems: 21 },
       });
     } catch (e) {
       err = e;
@@ -60,8 +57,8 @@ describe('Graph client configuration', () => {
       expect.stringContaining('tenantId'),
       'clientId is required',
       expect.stringContaining('credential must be'),
-      'retry.maxAttempts must be an integer between 1 and 10, got 50',
-      'batch.maxItems must be an integer between 1 and 20, got 21',
+      'limits.maxAttempts must be an integer between 1 and 10, got 50',
+      'limits.batchMaxItems must be an integer between 1 and 20, got 21',
     ]);
   });
 });

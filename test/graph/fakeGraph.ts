@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { GraphClientConfig, TokenProvider } from '../../src/graph/client.js';
+import type { GraphClientConfig, TokenProvider } from '../../src/graph/index.js';
 
 export interface Seen {
   method: string;
@@ -95,8 +95,8 @@ export function testConfig(origin: string, overrides: Partial<GraphClientConfig>
     tenantId: 'contoso.onmicrosoft.com',
     clientId: '11111111-1111-1111-1111-111111111111',
     credential: { clientSecret: 'not-used' },
-    retry: { baseDelayMs: 1, maxDelayMs: 60_000 },
     ...overrides,
+    limits: { retryBaseDelayMs: 1, retryMaxDelayMs: 60_000, ...overrides.limits },
   };
 }
 

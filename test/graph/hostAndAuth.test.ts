@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGraphClient, GraphError, GraphHostRefusedError, type InstrumentedGraphClient } from '../../src/graph/client.js';
+import { createGraphClient, GraphError, GraphHostRefusedError, type InstrumentedGraphClient } from '../../src/graph/index.js';
 import { countingTokens, graphErrorBody, ok, startFakeGraph, testConfig, type FakeGraph } from './fakeGraph.js';
 
 const started: Array<{ close(): Promise<void> }> = [];
@@ -153,7 +153,7 @@ describe('Graph error envelopes', () => {
 
   it('prefers the request-id response header, and survives a body that is not JSON', async () => {
     const graph = await fake(() => ({ status: 502, headers: { 'request-id': 'hdr-7' }, body: '<html>Bad gateway</html>' }));
-    const err = (await client(graph.origin, countingTokens(), { retry: { maxAttempts: 1 } })
+    const err = (await client(graph.origin, countingTokens(), { limits: { maxAttempts: 1 } })
       .request({ method: 'GET', path: '/x' })
       .catch((e: unknown) => e)) as GraphError;
     expect(err).toBeInstanceOf(GraphError);

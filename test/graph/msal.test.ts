@@ -10,8 +10,8 @@ import { compactVerify, decodeProtectedHeader, importX509 } from 'jose';
 import { generate } from 'selfsigned';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMsalTokenProvider, TokenAcquisitionError } from '../../src/graph/auth/msal.js';
-import { createGraphClient } from '../../src/graph/client.js';
-import { resolveGraphConfig, type GraphClientConfig } from '../../src/graph/config.js';
+import { createGraphClient } from '../../src/graph/index.js';
+import { resolveGraphConfig, type GraphClientConfig } from '../../src/graph/index.js';
 import { ok, startFakeGraph } from './fakeGraph.js';
 
 const TENANT = 'contoso.onmicrosoft.com';

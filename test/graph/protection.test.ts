@@ -6,7 +6,7 @@ import {
   GraphTransportError,
   type GraphClientConfig,
   type InstrumentedGraphClient,
-} from '../../src/graph/client.js';
+} from '../../src/graph/index.js';
 import { toGatewayError } from '../../src/upstreamErrors.js';
 import { countingTokens, graphErrorBody, ok, startFakeGraph, testConfig, type FakeGraph, type Reply, type Seen } from './fakeGraph.js';
 
@@ -64,14 +64,14 @@ describe('the concurrency cap', () => {
       await sleep(20);
       atServer -= 1;
       return ok({ id: 'x' });
-    }, { protection: { maxConcurrency: 3 } });
+    }, { limits: { maxConcurrency: 3 } });
     const results = await Promise.all(Array.from({ length: 24 }, (_, i) => client.request(get(String(i)))));
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(most).toBe(3);
   });
 
   it('fails a queued request at its deadline, with nothing sent, while the slot stays taken', async () => {
-    const { graph, client } = await setup(() => 'hang', { protection: { maxConcurrency: 1 } });
+    const { graph, client } = await setup(() => 'hang', { limits: { maxConcurrency: 1 } });
     const holder = new AbortController();
     const first = settle(client.request(get('slow'), { signal: holder.signal }));
     while (graph.seen.length === 0) await sleep(5);
@@ -88,7 +88,7 @@ describe('the concurrency cap', () => {
 
   it('lets a queued request go as soon as the caller ahead of it leaves', async () => {
     const { graph, client } = await setup((seen) => (seen.url.includes('slow') ? 'hang' : ok({ id: 'next' })), {
-      protection: { maxConcurrency: 1 },
+      limits: { maxConcurrency: 1 },
     });
     const holder = new AbortController();
     const first = settle(client.request(get('slow'), { signal: holder.signal }));
@@ -103,8 +103,7 @@ describe('the concurrency cap', () => {
 describe('the retry budget', () => {
   it('keeps retries during an outage to the budgeted share of first attempts, counted at Graph', async () => {
     const { graph, client } = await setup(() => unavailable, {
-      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 10 },
-      protection: { retryBudget: { percent: 20, minPerSecond: 0 }, breaker: { enabled: false } },
+      limits: { maxAttempts: 3, retryBaseDelayMs: 1, retryMaxDelayMs: 10, retryBudgetPercent: 20, retryBudgetMinPerSecond: 0, breakerEnabled: false },
     });
     const results = await Promise.all(Array.from({ length: 100 }, (_, i) => settle(client.request(get(String(i))))));
     // Unbudgeted, 100 requests of 3 attempts each would be 300 at Graph.
@@ -117,8 +116,7 @@ describe('the retry budget', () => {
 
   it('lets every retry through when traffic earns it, so a brief blip costs nothing', async () => {
     const { graph, client } = await setup((_s, i) => (i % 10 === 5 ? unavailable : ok({ id: 'x' })), {
-      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 10 },
-      protection: { retryBudget: { percent: 20, minPerSecond: 0 }, breaker: { enabled: false } },
+      limits: { maxAttempts: 3, retryBaseDelayMs: 1, retryMaxDelayMs: 10, retryBudgetPercent: 20, retryBudgetMinPerSecond: 0, breakerEnabled: false },
     });
     for (let i = 0; i < 50; i += 1) await client.request(get(String(i)));
     expect(client.stats().retriesDenied).toBe(0);
@@ -126,8 +124,7 @@ describe('the retry budget', () => {
   });
   it('still retries on a quiet gateway, within the per-second floor', async () => {
     const { graph, client } = await setup((_s, i) => (i === 0 ? unavailable : ok({ id: 'x' })), {
-      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 10 },
-      protection: { retryBudget: { percent: 20, minPerSecond: 1 } },
+      limits: { maxAttempts: 3, retryBaseDelayMs: 1, retryMaxDelayMs: 10, retryBudgetPercent: 20, retryBudgetMinPerSecond: 1 },
     });
     await expect(client.request(get())).resolves.toMatchObject({ status: 200 });
     expect(graph.seen).toHaveLength(2);
@@ -135,11 +132,11 @@ describe('the retry budget', () => {
 });
 
 describe('the circuit breaker', () => {
-  const breaker = { minRequests: 10, failurePercent: 50, cooldownMs: 1000 };
+  const breaker = { breakerMinRequests: 10, breakerFailurePercent: 50, breakerCooldownMs: 1000 };
 
   it('opens after sustained failures and then fails fast: no request reaches Graph', async () => {
     const clock = manualClock();
-    const { graph, client } = await setup(() => unavailable, { retry: { maxAttempts: 1 }, protection: { breaker } }, clock);
+    const { graph, client } = await setup(() => unavailable, { limits: { maxAttempts: 1, ...breaker } }, clock);
     for (let i = 0; i < 10; i += 1) await expect(client.request(get(String(i)))).rejects.toBeInstanceOf(GraphError);
     expect(client.readiness().circuit).toBe('open');
     const rejected = await Promise.all(Array.from({ length: 50 }, () => settle(client.request(get('more')))));
@@ -152,7 +149,7 @@ describe('the circuit breaker', () => {
   it('half-opens after the cool-down, and one successful probe closes it', async () => {
     const clock = manualClock();
     let healthy = false;
-    const { graph, client } = await setup(() => (healthy ? ok({ id: 'x' }) : unavailable), { retry: { maxAttempts: 1 }, protection: { breaker } }, clock);
+    const { graph, client } = await setup(() => (healthy ? ok({ id: 'x' }) : unavailable), { limits: { maxAttempts: 1, ...breaker } }, clock);
     for (let i = 0; i < 10; i += 1) await settle(client.request(get(String(i))));
     await expect(client.request(get())).rejects.toBeInstanceOf(GraphCircuitOpenError);
     healthy = true;
@@ -167,7 +164,7 @@ describe('the circuit breaker', () => {
 
   it('lets a single probe through while half-open and opens again when it fails', async () => {
     const clock = manualClock();
-    const { graph, client } = await setup(() => unavailable, { retry: { maxAttempts: 1 }, protection: { breaker } }, clock);
+    const { graph, client } = await setup(() => unavailable, { limits: { maxAttempts: 1, ...breaker } }, clock);
     for (let i = 0; i < 10; i += 1) await settle(client.request(get(String(i))));
     clock.advance(1000);
     const [probe, other] = await Promise.all([settle(client.request(get('probe'))), settle(client.request(get('other')))]);
@@ -179,7 +176,7 @@ describe('the circuit breaker', () => {
   });
 
   it('does not count 429s as failures: throttling carries its own back-off', async () => {
-    const { graph, client } = await setup(() => throttled, { retry: { maxAttempts: 1 }, protection: { breaker } });
+    const { graph, client } = await setup(() => throttled, { limits: { maxAttempts: 1, ...breaker } });
     for (let i = 0; i < 30; i += 1) await expect(client.request(get(String(i)))).rejects.toMatchObject({ status: 429 });
     expect(client.readiness().circuit).toBe('closed');
     expect(graph.seen).toHaveLength(30);
@@ -188,9 +185,7 @@ describe('the circuit breaker', () => {
   it('counts timeouts and dropped connections as failures', async () => {
     const clock = manualClock();
     const { graph, client } = await setup((_s, i) => (i % 2 === 0 ? 'drop' : { status: 200, body: {}, delayMs: 500 }), {
-      retry: { maxAttempts: 1 },
-      timeouts: { attemptMs: 30 },
-      protection: { breaker },
+      limits: { maxAttempts: 1, attemptTimeoutMs: 30, ...breaker },
     }, clock);
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => settle(client.request(get(String(i))))));
     expect(results.every((r) => r instanceof GraphTransportError)).toBe(true);
@@ -210,12 +205,12 @@ describe('protection settings', () => {
     expect(() =>
       createGraphClient(
         testConfig('https://graph.microsoft.com', {
-          protection: { maxConcurrency: 0, retryBudget: { percent: -1 }, breaker: { failurePercent: 101, cooldownMs: 10 } },
+          limits: { maxConcurrency: 0, retryBudgetPercent: -1, breakerFailurePercent: 101, breakerCooldownMs: 10 },
         }),
         { tokenProvider: countingTokens() },
       ),
     ).toThrow(
-      /protection\.maxConcurrency must be an integer between 1 and 10000, got 0.*protection\.retryBudget\.percent must be an integer between 0 and 1000, got -1.*protection\.breaker\.failurePercent must be an integer between 1 and 100, got 101.*protection\.breaker\.cooldownMs must be an integer between 100 and 600000, got 10/,
+      /limits\.maxConcurrency must be an integer between 1 and 10000, got 0.*limits\.retryBudgetPercent must be an integer between 0 and 1000, got -1.*limits\.breakerFailurePercent must be an integer between 1 and 100, got 101.*limits\.breakerCooldownMs must be an integer between 100 and 600000, got 10/,
     );
   });
 });

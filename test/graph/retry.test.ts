@@ -5,7 +5,7 @@ import {
   GraphOutcomeUnknownError,
   GraphTransportError,
   type InstrumentedGraphClient,
-} from '../../src/graph/client.js';
+} from '../../src/graph/index.js';
 import { countingTokens, graphErrorBody, ok, startFakeGraph, testConfig, virtualClock, type FakeGraph, type Reply } from './fakeGraph.js';
 
 let graph: FakeGraph | undefined;
@@ -55,7 +55,7 @@ describe('retries of idempotent requests', () => {
 
   it('retries a 504 and backs off with full jitter when there is no Retry-After', async () => {
     const { graph, client, clock } = await setup([{ status: 504 }, { status: 504 }, ok()], {
-      retry: { baseDelayMs: 100, maxDelayMs: 10_000 },
+      limits: { retryBaseDelayMs: 100, retryMaxDelayMs: 10_000 },
     });
     await client.request({ method: 'GET', path: '/communications/calls/x' });
     // random() is 0.5: half of 100 * 2^0, then half of 100 * 2^1.
@@ -64,7 +64,7 @@ describe('retries of idempotent requests', () => {
   });
 
   it('gives up after maxAttempts with the last GraphError', async () => {
-    const { graph, client } = await setup([throttled('1')], { retry: { maxAttempts: 3, baseDelayMs: 1 } });
+    const { graph, client } = await setup([throttled('1')], { limits: { maxAttempts: 3, retryBaseDelayMs: 1 } });
     const err = await client.request({ method: 'GET', path: '/communications/calls/x' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GraphError);
     expect((err as GraphError).status).toBe(429);
@@ -100,7 +100,7 @@ describe('retries of idempotent requests', () => {
   });
 
   it('times out a hanging attempt and retries it', async () => {
-    const { graph, client } = await setup(['hang', ok({ id: 'x' })], { timeouts: { attemptMs: 200 } });
+    const { graph, client } = await setup(['hang', ok({ id: 'x' })], { limits: { attemptTimeoutMs: 200 } });
     // The first attempt never gets an answer, so an answer at all proves it was timed out and retried.
     const res = await client.request({ method: 'GET', path: '/communications/calls/x' });
     expect(res.body).toEqual({ id: 'x' });
@@ -108,13 +108,13 @@ describe('retries of idempotent requests', () => {
   });
 
   it('times out an attempt whose body stalls after the headers, and retries it', async () => {
-    const { client } = await setup(['stall-body', ok({ id: 'x' })], { timeouts: { attemptMs: 200 } });
+    const { client } = await setup(['stall-body', ok({ id: 'x' })], { limits: { attemptTimeoutMs: 200 } });
     const res = await client.request({ method: 'GET', path: '/communications/calls/x' });
     expect(res.body).toEqual({ id: 'x' });
   });
 
   it('fails with a timeout GraphTransportError when every attempt hangs', async () => {
-    const { client } = await setup(['hang'], { timeouts: { attemptMs: 50 }, retry: { maxAttempts: 2, baseDelayMs: 1 } });
+    const { client } = await setup(['hang'], { limits: { attemptTimeoutMs: 50, maxAttempts: 2, retryBaseDelayMs: 1 } });
     const err = await client.request({ method: 'GET', path: '/communications/calls/x' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GraphTransportError);
     expect((err as GraphTransportError).kind).toBe('timeout');
@@ -156,7 +156,7 @@ describe('the operation deadline', () => {
 
   it('cuts an attempt short at the deadline', async () => {
     graph = await startFakeGraph(() => 'hang');
-    client = createGraphClient(testConfig(graph.origin, { timeouts: { attemptMs: 60_000 } }), { tokenProvider: countingTokens() });
+    client = createGraphClient(testConfig(graph.origin, { limits: { attemptTimeoutMs: 60_000 } }), { tokenProvider: countingTokens() });
     const err = await client
       .request({ method: 'GET', path: '/communications/calls/x' }, { deadline: Date.now() + 100 })
       .catch((e: unknown) => e);
@@ -194,7 +194,7 @@ describe('non-idempotent requests (creating a call)', () => {
   });
 
   it('is not retried after a timeout', async () => {
-    const { graph, client } = await setup(['hang', ok()], { timeouts: { attemptMs: 200 } });
+    const { graph, client } = await setup(['hang', ok()], { limits: { attemptTimeoutMs: 200 } });
     const err = (await client.request(create).catch((e: unknown) => e)) as GraphOutcomeUnknownError;
     expect(err).toBeInstanceOf(GraphOutcomeUnknownError);
     expect(err.reason).toBe('timeout');

@@ -3,7 +3,7 @@
  * and certificate) from its token endpoint, trusted through the simulator's CA, then real Graph calls.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGraphClient, type GraphClientConfig, type GraphResponse } from '../../src/graph/client.js';
+import { createGraphClient, type GraphClientConfig, type GraphResponse } from '../../src/graph/index.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 
 let sim: RunningSimulator;

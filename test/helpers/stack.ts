@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config/index.js';
-import { graphClientConfig, simulatorEndpoint } from '../../src/graphSettings.js';
+import { graphClientConfig, simulatorEndpoint } from '../../src/config/graphClient.js';
 import type { DestinationStream } from 'pino';
 import { createLogger } from '../../src/logger.js';
 import { createGateway, type GatewayOptions, type RunningGateway } from '../../src/server.js';

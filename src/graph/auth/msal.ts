@@ -14,7 +14,8 @@ import {
   type NetworkResponse,
 } from '@azure/msal-node';
 import { Agent, fetch, type Dispatcher } from 'undici';
-import type { GraphLogger, ResolvedGraphConfig } from '../config.js';
+import type { ResolvedGraphConfig } from '../config.js';
+import type { GraphLogger } from '../request.js';
 
 export interface TokenProvider {
   /** Resolves to a bearer access token for the configured Graph scope. */
@@ -106,7 +107,7 @@ export function createMsalTokenProvider(
   const app = new ConfidentialClientApplication({
     auth,
     system: {
-      networkClient: new UndiciNetworkModule(config.authorityHost, dispatcher, config.attemptTimeoutMs),
+      networkClient: new UndiciNetworkModule(config.authorityHost, dispatcher, config.limits.attemptTimeoutMs),
       loggerOptions: {
         piiLoggingEnabled: false,
         logLevel: LogLevel.Warning,

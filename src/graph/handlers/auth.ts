@@ -1,6 +1,7 @@
 import type { TokenProvider } from '../auth/msal.js';
 import { GraphTransportError } from '../errors.js';
-import { raceSignal, type Clock, type GraphContext, type Handler } from '../pipeline.js';
+import { raceSignal } from '../clock.js';
+import type { Clock, HandlerContext, Handler } from '../request.js';
 
 /**
  * Attaches the app-only bearer token, only to requests bound for the configured Graph origin. On a 401
@@ -9,7 +10,7 @@ import { raceSignal, type Clock, type GraphContext, type Handler } from '../pipe
  */
 export function authHandler(tokens: TokenProvider, graphOrigin: string, clock: Clock): Handler {
   /** A slow token service must not hold the operation past its deadline; nothing was sent yet. */
-  const token = async (ctx: GraphContext, forceRefresh: boolean): Promise<string> => {
+  const token = async (ctx: HandlerContext, forceRefresh: boolean): Promise<string> => {
     const pending = raceSignal(tokens.getToken({ forceRefresh }), ctx.signal);
     const deadline = ctx.deadline;
     if (deadline === undefined) return pending;

@@ -1,8 +1,8 @@
 import { GraphTransportError } from '../errors.js';
-import type { Clock, GraphContext, Handler } from '../pipeline.js';
+import type { Clock, HandlerContext, Handler } from '../request.js';
 
 export interface ConcurrencyOptions {
-  /** Graph requests on the wire at once, across every operation. Default 64; bounds 1..10 000. */
+  /** Graph requests on the wire at once, across every operation. */
   maxInFlight: number;
 }
 
@@ -24,12 +24,7 @@ export class ConcurrencyLimiter {
   constructor(
     readonly options: ConcurrencyOptions,
     private readonly clock: Clock,
-  ) {
-    const { maxInFlight } = options;
-    if (!Number.isInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > 10_000) {
-      throw new RangeError(`maxInFlight must be an integer between 1 and 10000, got ${String(maxInFlight)}`);
-    }
-  }
+  ) {}
 
   /** Requests holding a slot now. */
   get active(): number {
@@ -44,7 +39,7 @@ export class ConcurrencyLimiter {
   }
 
   /** Resolves with a release function once a slot is free; rejects at the deadline or the caller's abort. */
-  acquire(ctx: GraphContext): Promise<() => void> {
+  acquire(ctx: HandlerContext): Promise<() => void> {
     while (this.head < this.waiters.length && this.waiters[this.head]?.done) this.head += 1;
     if (this.inFlight < this.options.maxInFlight && this.head === this.waiters.length) {
       this.inFlight += 1;

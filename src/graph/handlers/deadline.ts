@@ -1,9 +1,9 @@
 import { GraphTransportError } from '../errors.js';
-import type { Clock, Handler } from '../pipeline.js';
+import type { Clock, Handler } from '../request.js';
 
 /**
- * Refuses to start a request whose operation deadline has already passed. The timeout stage clips each
- * attempt to the deadline and the retry stage never waits past it; this stage is where a per-operation
+ * Refuses to start a request whose operation deadline has already passed. The timeout handler clips each
+ * attempt to the deadline and the retry handler never waits past it; this handler is where a per-operation
  * budget (retry budget, concurrency slot, circuit breaker) can later hook in.
  */
 export function deadlineHandler(clock: Clock): Handler {

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { fetch, type Dispatcher } from 'undici';
 import { GraphTransportError } from '../errors.js';
-import type { GraphLogger } from '../config.js';
-import { AttemptTimeoutReason, DeadlineReason, type GraphClientStats, type Handler } from '../pipeline.js';
+import type { GraphLogger } from '../request.js';
+import { AttemptTimeoutReason, DeadlineReason, type GraphClientStats, type Handler } from '../request.js';
 
 /** Error codes meaning no connection was made, so the request never reached Graph. */
 const CONNECT_CODES = new Set([

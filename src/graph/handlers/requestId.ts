@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Handler } from '../pipeline.js';
+import type { Handler } from '../request.js';
 
 /**
  * Gives every logical request a `client-request-id` GUID, kept across its retries so that Graph's logs,

@@ -1,38 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { GraphMethod } from '../client.js';
 import { GraphTransportError } from '../errors.js';
-import type { GraphContext, Handler } from '../pipeline.js';
-
-/** One HTTP request to Graph (an attempt, a `$batch`), reported after it answered or failed. */
-export interface GraphRequestEvent {
-  method: GraphMethod;
-  /** The path with ids replaced: `/communications/callRecords/{id}`, `/$batch`. Bounded, fit for a metric label. */
-  route: string;
-  /** HTTP status; undefined when no answer came (timeout, dropped connection, abort). */
-  status: number | undefined;
-  /** Why no answer came: `timeout`, `deadline`, `network`, `connect`, `aborted`. */
-  failure?: string;
-  durationMs: number;
-  /** 1-based attempt of the retry stage. */
-  attempt: number;
-  /** True for the first request of a retry-stage attempt after the first (not for the resend after a 401). */
-  retry: boolean;
-  /** The `client-request-id` this gateway sent. */
-  clientRequestId: string;
-  /** Graph's `request-id` response header. */
-  requestId: string | undefined;
-  /** Items carried, for a `$batch`. */
-  batchItems?: number;
-  /** Items Graph answered 429 inside a `$batch` whose own status is 200. */
-  throttledItems?: number;
-  /** True when the bearer token differs from the previous request's: the first token, or a refreshed one. */
-  newToken: boolean;
-}
-
-/** Receives the client's request events. It must not throw; it is called after the request, off its error path. */
-export interface GraphTelemetry {
-  request(event: GraphRequestEvent): void;
-}
+import type { GraphRequestEvent, GraphTelemetry, Handler, HandlerContext } from '../request.js';
 
 /** Collections whose next path segment is an id. */
 const COLLECTIONS = new Set(['calls', 'callRecords', 'sessions', 'segments', 'participants', 'participants_v2', 'operations', 'audioRoutingGroups']);
@@ -50,7 +18,7 @@ export function routeOf(path: string): string {
  */
 export function telemetryHandler(telemetry: GraphTelemetry): Handler {
   let lastAuthorization: string | undefined;
-  const attemptsSeen = new WeakMap<GraphContext, number>();
+  const attemptsSeen = new WeakMap<HandlerContext, number>();
   const report = (event: GraphRequestEvent): void => {
     try {
       telemetry.request(event);
@@ -87,7 +55,7 @@ export function telemetryHandler(telemetry: GraphTelemetry): Handler {
   };
 }
 
-function batchItems(ctx: GraphContext): { batchItems?: number } {
+function batchItems(ctx: HandlerContext): { batchItems?: number } {
   if (ctx.path !== '/$batch' || ctx.body === undefined) return {};
   try {
     const requests = (JSON.parse(ctx.body) as { requests?: unknown }).requests;

@@ -1,4 +1,4 @@
-import { AttemptTimeoutReason, DeadlineReason, type Clock, type Handler } from '../pipeline.js';
+import { AttemptTimeoutReason, DeadlineReason, type Clock, type Handler } from '../request.js';
 
 /**
  * Bounds each attempt (connect, headers and body) by the attempt timeout, clipped to what remains of

@@ -1,5 +1,5 @@
-import type { GatewayConfig } from './config/index.js';
-import type { GraphClientConfig } from './graph/config.js';
+import type { GraphClientConfig } from '../graph/index.js';
+import type { GatewayConfig } from './index.js';
 
 /** What the gateway needs to know of an embedded simulator to reach it like Graph. */
 export interface SimulatorEndpoint {
@@ -38,23 +38,9 @@ export function simulatorCredential(app: {
   throw new Error('the simulator app has neither a secret nor a certificate key');
 }
 
-/** The Graph client's settings: real Graph from the configuration, or the embedded simulator. */
+/** The Graph client's settings: real Graph from the configuration, or the embedded simulator; the same limits for both. */
 export function graphClientConfig(config: GatewayConfig, simulator?: SimulatorEndpoint): GraphClientConfig {
-  return { ...graphEndpointConfig(config, simulator), ...upstreamProtection(config.upstream) };
-}
-
-/** Attempts, timeouts and protection: the same for real Graph and the simulator. */
-function upstreamProtection(upstream: GatewayConfig['upstream']): Pick<GraphClientConfig, 'timeouts' | 'retry' | 'protection' | 'batch'> {
-  return {
-    timeouts: { attemptMs: upstream.attemptTimeoutMs },
-    retry: { maxAttempts: upstream.maxAttempts },
-    batch: { windowMs: upstream.batchWindowMs },
-    protection: {
-      maxConcurrency: upstream.maxConcurrency,
-      retryBudget: { percent: upstream.retryBudget.percent, minPerSecond: upstream.retryBudget.minPerSecond },
-      breaker: { ...upstream.breaker },
-    },
-  };
+  return { ...graphEndpointConfig(config, simulator), limits: config.upstream };
 }
 
 function graphEndpointConfig(config: GatewayConfig, simulator?: SimulatorEndpoint): GraphClientConfig {
