@@ -10,8 +10,8 @@
  *   enum and value;
  * - enum arguments and input fields (and their schema defaults) reach resolvers as wire strings.
  *
- * codegen.yml lists the same wire values under `enumValues`, so the generated TypeScript types say what the
- * resolvers really see; test/schema/enums.test.ts keeps the two in step.
+ * wireEnumValues() gives the same wire values to codegen (scripts/codegen-wire-enums.ts), so the generated TypeScript
+ * types say what the resolvers really see; the convention and WIRE_VALUE_OVERRIDES below are their only source.
  */
 import {
   GraphQLError,
