@@ -17,7 +17,8 @@ const outputs = await generate(
     cwd: root,
     silent: true,
     errorsOnly: true,
-    // Plugins come from this repository's node_modules, also when checking a copy elsewhere.
+    // Plugin packages come from this repository's node_modules, also when checking a copy elsewhere; a local plugin
+    // (scripts/codegen-wire-enums.ts), like codegen.yml's `require`, is resolved from the checked project.
     pluginLoader: (name) => import(name),
   },
   false,

@@ -10,8 +10,8 @@
  *   enum and value;
  * - enum arguments and input fields (and their schema defaults) reach resolvers as wire strings.
  *
- * codegen.yml lists the same wire values under `enumValues`, so the generated TypeScript types say what the
- * resolvers really see; test/schema/enums.test.ts keeps the two in step.
+ * wireEnumValues() gives the same wire values to codegen (scripts/codegen-wire-enums.ts), so the generated TypeScript
+ * types say what the resolvers really see; the convention and WIRE_VALUE_OVERRIDES below are their only source.
  */
 import {
   GraphQLError,
@@ -68,6 +68,14 @@ export function wireValueOf(enumName: string, valueName: string): string {
   return WIRE_VALUE_OVERRIDES[enumName]?.[valueName] ?? conventionalWireValue(valueName);
 }
 
+/**
+ * Graph's wire strings for the enums applyWireEnums rewrites: enum name → GraphQL value name → wire string, the shape
+ * of codegen's `enumValues`. Throws what applyWireEnums throws for an enum it cannot wire.
+ */
+export function wireEnumValues(schema: GraphQLSchema): Record<string, Record<string, string>> {
+  return Object.fromEntries(wireableEnums(schema).map((enumType) => [enumType.name, Object.fromEntries(wireValuesByName(enumType))]));
+}
+
 /** Caps the memory spent remembering which unknown values were already reported. */
 const MAX_REMEMBERED_UNKNOWN_VALUES = 1000;
 
@@ -80,9 +88,7 @@ const wiredEnums = new WeakSet<GraphQLEnumType>();
  */
 export function applyWireEnums(schema: GraphQLSchema, options: WireEnumOptions = {}): GraphQLSchema {
   const warn = warnOnce(options.logger);
-  const enums = Object.values(schema.getTypeMap()).filter(
-    (type): type is GraphQLEnumType => isEnumType(type) && !isIntrospectionType(type) && !isSpecType(type) && !wiredEnums.has(type),
-  );
+  const enums = wireableEnums(schema).filter((type) => !wiredEnums.has(type));
   if (enums.length === 0) return schema;
 
   // Defaults were parsed with GraphQL names as internal values; re-parse them after the rewrite.
@@ -96,31 +102,37 @@ export function applyWireEnums(schema: GraphQLSchema, options: WireEnumOptions =
   return schema;
 }
 
+/** Every enum of the schema but introspection's and linked specs'. */
+function wireableEnums(schema: GraphQLSchema): GraphQLEnumType[] {
+  return Object.values(schema.getTypeMap()).filter(
+    (type): type is GraphQLEnumType => isEnumType(type) && !isIntrospectionType(type) && !isSpecType(type),
+  );
+}
+
 /** Enums of linked specs (`link__Purpose` of Federation's @link) speak GraphQL names, not Graph's. */
 function isSpecType(type: GraphQLEnumType): boolean {
   return type.name.includes('__');
 }
 
-function wireEnum(enumType: GraphQLEnumType, warn: (enumName: string, value: unknown) => void): void {
-  const values = enumType.getValues();
-  if (!values.some((v) => v.name === UNKNOWN_FUTURE_VALUE)) {
-    throw new Error(`Enum "${enumType.name}" must have an ${UNKNOWN_FUTURE_VALUE} member, got ${values.map((v) => v.name).join(', ')}`);
+/**
+ * GraphQL value name → wire string for one enum. Throws when the enum lacks UNKNOWN_FUTURE_VALUE or an override names
+ * a value it does not have.
+ */
+function wireValuesByName(enumType: GraphQLEnumType): Map<string, string> {
+  const names = enumType.getValues().map((v) => v.name);
+  if (!names.includes(UNKNOWN_FUTURE_VALUE)) {
+    throw new Error(`Enum "${enumType.name}" must have an ${UNKNOWN_FUTURE_VALUE} member, got ${names.join(', ')}`);
   }
-  const overrides = WIRE_VALUE_OVERRIDES[enumType.name] ?? {};
-  for (const name of Object.keys(overrides)) {
-    if (!values.some((v) => v.name === name)) {
-      throw new Error(`WIRE_VALUE_OVERRIDES names ${enumType.name}.${name}, which the schema does not have`);
-    }
+  for (const name of Object.keys(WIRE_VALUE_OVERRIDES[enumType.name] ?? {})) {
+    if (!names.includes(name)) throw new Error(`WIRE_VALUE_OVERRIDES names ${enumType.name}.${name}, which the schema does not have`);
   }
+  return new Map(names.map((name) => [name, wireValueOf(enumType.name, name)]));
+}
 
-  const wireByName = new Map<string, string>();
-  const nameByWire = new Map<string, string>();
-  for (const value of values) {
-    const wire = wireValueOf(enumType.name, value.name);
-    wireByName.set(value.name, wire);
-    nameByWire.set(wire.toLowerCase(), value.name);
-    value.value = wire;
-  }
+function wireEnum(enumType: GraphQLEnumType, warn: (enumName: string, value: unknown) => void): void {
+  const wireByName = wireValuesByName(enumType);
+  const nameByWire = new Map([...wireByName].map(([name, wire]) => [wire.toLowerCase(), name]));
+  for (const value of enumType.getValues()) value.value = wireByName.get(value.name);
 
   enumType.serialize = (outputValue: unknown): string => {
     const name = typeof outputValue === 'string' ? nameByWire.get(outputValue.toLowerCase()) : undefined;

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { buildSubgraphSchema } from '@apollo/subgraph';
 import { buildASTSchema, graphql, isEnumType, isIntrospectionType, parse, type GraphQLEnumType } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { wireEnumValues } from '../../src/schema/enums.js';
 import { applyWireEnums, conventionalWireValue, typeDefs, wireValueOf } from '../../src/schema/index.js';
 import { groupCall } from './fixtures.js';
 import { recordingLogger, run, testSchema } from './helpers.js';
@@ -40,7 +42,19 @@ describe('enum naming', () => {
     expect(() => applyWireEnums(schema)).toThrow('Enum "Colour" must have an UNKNOWN_FUTURE_VALUE member, got RED');
   });
 
-  it('agrees with the wire values codegen.yml gives the generated TypeScript types', () => {
+  it('refuses, for codegen as at runtime, an override naming a value the enum lacks', () => {
+    const schema = buildASTSchema(parse('type Query { a: ClientPlatform } enum ClientPlatform { WINDOWS UNKNOWN_FUTURE_VALUE }'));
+    expect(() => wireEnumValues(schema)).toThrow('WIRE_VALUE_OVERRIDES names ClientPlatform.MAC_OS, which the schema does not have');
+    expect(() => applyWireEnums(schema)).toThrow('WIRE_VALUE_OVERRIDES names ClientPlatform.MAC_OS, which the schema does not have');
+  });
+
+  it('gives codegen the wire values of every enum but those of linked specs', () => {
+    const values = wireEnumValues(buildSubgraphSchema({ typeDefs }));
+    expect(Object.keys(values).sort()).toEqual(schemaEnums().map((e) => e.name).sort());
+    expect(values['ClientPlatform']).toMatchObject({ WINDOWS: 'windows', MAC_OS: 'macOS', UNKNOWN_FUTURE_VALUE: 'unknownFutureValue' });
+  });
+
+  it('gives the generated TypeScript types the wire values resolvers see', () => {
     const generated = readFileSync(new URL('../../src/generated/graphql.ts', import.meta.url), 'utf8');
     for (const enumType of schemaEnums()) {
       const declaration = new RegExp(`export type ${enumType.name} =\\n((?:.*\\n)*?)\\n`).exec(generated);
