@@ -1,24 +1,47 @@
 import type { Caller } from './auth/caller.js';
-import type { Loaders } from './loaders/index.js';
 import type { GraphClient } from './graph/index.js';
-import type { Logger } from './logger.js';
-import type { UpstreamCount } from './observability/upstreamCount.js';
+import { createLoaders, type Loaders } from './loaders/index.js';
+import type { Logger } from './observability/logger.js';
 import type { CursorCodec } from './paging/cursor.js';
+import { createOperationGraph, type OperationGraph } from './upstream/operationGraph.js';
 
-/** Everything a resolver may use; built fresh for each GraphQL operation. */
+/** Everything a resolver may use; built fresh for each GraphQL operation by `createOperationContext`. */
 export interface GatewayContext {
   /** Per-operation DataLoaders: never shared between operations. */
   loaders: Loaders;
-  graph: GraphClient;
+  /** The operation's view of Graph: its deadline bound, its requests counted, every failure a GatewayError. */
+  graph: OperationGraph;
   codec: CursorCodec;
   paging: { defaultFirst: number; maxFirst: number };
   /** Correlates the operation's log lines and upstream requests. */
   requestId: string;
-  /** Epoch ms by which every upstream attempt and retry must be done. */
-  deadline: number;
   logger: Logger;
   /** Who is calling: authenticated before the operation is parsed, authorized before it runs. */
   caller: Caller;
-  /** The Graph requests this operation asked for, for its log line (`graph` and `loaders` count into it). */
-  upstream: UpstreamCount;
+}
+
+/** What the server knows when an operation starts. */
+export interface OperationInputs {
+  graph: GraphClient;
+  codec: CursorCodec;
+  paging: GatewayContext['paging'];
+  requestId: string;
+  logger: Logger;
+  caller: Caller;
+  /** Upper bound on the operation's upstream work, from now. */
+  operationTimeoutMs: number;
+}
+
+/** A fresh context: its own loaders and Graph view, and the deadline every Graph request of the operation shares. */
+export function createOperationContext(inputs: OperationInputs): GatewayContext {
+  const graph = createOperationGraph(inputs.graph, Date.now() + inputs.operationTimeoutMs);
+  return {
+    loaders: createLoaders(graph),
+    graph,
+    codec: inputs.codec,
+    paging: inputs.paging,
+    requestId: inputs.requestId,
+    logger: inputs.logger.child({ requestId: inputs.requestId }),
+    caller: inputs.caller,
+  };
 }

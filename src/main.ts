@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from './config/index.js';
 import { graphClientConfig, simulatorEndpoint } from './config/graphClient.js';
-import { createLogger } from './logger.js';
+import { createLogger } from './observability/logger.js';
 import { createGateway } from './server.js';
 import { loadSimulatorOptionsFromEnv, SimulatorOptionsError, startSimulator, type RunningSimulator } from './simulator/index.js';
 

@@ -10,19 +10,17 @@ import {
 import { createAuthorizationPlugin, createCallerAuthentication } from './auth/index.js';
 import type { GraphQLError } from 'graphql';
 import type { GatewayConfig } from './config/index.js';
-import type { GatewayContext } from './context.js';
-import { isDeliberateError, maskUnexpectedErrors, unexpectedErrorLogPlugin } from './errorMasking.js';
-import { EXAMPLE_OPERATIONS } from './examples.js';
+import { createOperationContext, type GatewayContext } from './context.js';
+import { isDeliberateError, maskUnexpectedErrors, unexpectedErrorLogPlugin } from './errors/index.js';
+import { EXAMPLE_OPERATIONS } from './schema/examples.js';
 import { createGraphClient, type GraphClient } from './graph/index.js';
 import type { GraphClientConfig } from './graph/index.js';
 import { applyCors } from './http/cors.js';
 import { createGraphQLHandler } from './http/graphqlHandler.js';
 import { sendJson } from './http/respond.js';
-import { createLoaders } from './loaders/index.js';
-import { createLogger, registerSecret, type Logger } from './logger.js';
+import { createLogger, registerSecret, type Logger } from './observability/logger.js';
 import { createGatewayMetrics, metricsRoute } from './observability/metrics.js';
 import { operationObservabilityPlugin } from './observability/operationLog.js';
-import { countingGraphClient } from './observability/upstreamCount.js';
 import { CursorCodec } from './paging/cursor.js';
 import { operationLimits } from './plugins/operationLimits.js';
 import { resolvers as gatewayResolvers } from './resolvers/index.js';
@@ -90,7 +88,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       createAuthorizationPlugin<GatewayContext>(security.auth.mode === 'jwt' ? security.auth.permissions : undefined),
       ...limits.plugins,
       // Observability: one log line and one metrics sample per operation; cache hints (call records only).
-      operationObservabilityPlugin<GatewayContext>({ logger, metrics, describe: (context) => context }),
+      operationObservabilityPlugin<GatewayContext>({ logger, metrics, describe: (context) => ({ requestId: context.requestId, upstream: context.graph.count }) }),
       cacheHintsPlugin(),
       // Lifecycle: stop() waits for in-flight operations, then closes idle connections.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 }),
@@ -123,20 +121,15 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         else logger.error({ requestId, outcome: 'refused', errorCodes: [code], err: error }, 'unexpected error, answered as "Unexpected error."');
         throw error;
       }
-      const deadline = Date.now() + config.operationTimeoutMs;
-      const callOptions = { deadline };
-      const counted = countingGraphClient(graph);
-      return {
-        loaders: createLoaders(counted.graph, () => callOptions),
-        graph: counted.graph,
-        upstream: counted.count,
+      return createOperationContext({
+        graph,
         codec,
         paging: config.paging,
         requestId,
-        deadline,
-        logger: logger.child({ requestId }),
+        logger,
         caller,
-      };
+        operationTimeoutMs: config.operationTimeoutMs,
+      });
     },
   });
 

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.js';
-import { GatewayErrorCode } from '../src/errors.js';
-import { EXAMPLE_OPERATIONS } from '../src/examples.js';
+import { GatewayErrorCode } from '../src/errors/index.js';
+import { EXAMPLE_OPERATIONS } from '../src/schema/examples.js';
 import { GRAPH_LIMITS } from '../src/graph/index.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');

@@ -14,7 +14,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { loadConfig } from '../../src/config/index.js';
 import { graphClientConfig } from '../../src/config/graphClient.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { buildGatewaySchema } from '../../src/schema/index.js';
 import { createGateway } from '../../src/server.js';
 import { loadMemoryData, memoryResolvers } from '../baselines/memory.js';

@@ -6,7 +6,7 @@
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload } from 'jose';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { JwtAuthSettings, Permission } from '../config/security.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 import { ANONYMOUS, type Caller } from './caller.js';
 import { keysUnavailable, unauthenticated } from './errors.js';
 

@@ -1,5 +1,5 @@
 import { HeaderMap } from '@apollo/server';
-import { GatewayError, GatewayErrorCode } from '../errors.js';
+import { GatewayError, GatewayErrorCode } from '../errors/index.js';
 
 /**
  * 401 with `WWW-Authenticate` (RFC 6750). The message says what was wrong with the token, never what

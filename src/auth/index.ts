@@ -1,6 +1,6 @@
 import type { GatewayConfig } from '../config/index.js';
 import type { GraphClientConfig } from '../graph/index.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 import { jwtAuthentication, noAuthentication, type CallerAuthentication } from './authenticator.js';
 
 export type { Caller } from './caller.js';

@@ -1,4 +1,4 @@
-import { badUserInput } from '../errors.js';
+import { badUserInput } from '../errors/index.js';
 import type {
   CreateCallInput,
   IdentitySetInput,

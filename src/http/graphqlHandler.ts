@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 import { BodyTooLargeError, readBody } from './readBody.js';
 import { requestError, sendJson } from './respond.js';
 

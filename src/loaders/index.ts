@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
-import type { GraphRequestOptions, GraphClient } from '../graph/index.js';
 import { buildQuery, selectOption } from '../graph/odata.js';
 import type { GraphCall, GraphCallRecord } from '../graph/types.js';
 import { batchGet, segment } from './graphBatch.js';
 import { drainExpandedCollections } from './nextLinks.js';
+import type { OperationGraph } from '../upstream/operationGraph.js';
 import type { CallRecordExpansion } from './projection.js';
 
 /** A call or call record wanted with these Graph properties. */
@@ -27,10 +27,10 @@ export interface Loaders {
  * name the same entity (and expansion) are merged into one Graph GET whose `$select` is the union of
  * the keys' selections, so K distinct entities cost ceil(K/20) `$batch` requests.
  */
-export function createLoaders(graph: GraphClient, options: () => GraphRequestOptions): Loaders {
+export function createLoaders(graph: OperationGraph): Loaders {
   return {
     call: new DataLoader<EntityKey, GraphCall, string>(
-      (keys) => loadMerged(keys, (key) => key.id, (id, select) => `/communications/calls/${segment(id)}${query(select)}`, graph, options()),
+      (keys) => loadMerged(keys, (key) => key.id, (id, select) => `/communications/calls/${segment(id)}${query(select)}`, graph),
       { cacheKeyFn: (key) => `${key.id}\0${key.select.join(',')}` },
     ),
     callRecord: new DataLoader<CallRecordKey, GraphCallRecord, string>(
@@ -40,10 +40,9 @@ export function createLoaders(graph: GraphClient, options: () => GraphRequestOpt
           (key) => `${key.id}\0${key.expand ?? ''}`,
           (_group, select, key) => `/communications/callRecords/${segment(key.id)}${query(select, key.expand)}`,
           graph,
-          options(),
         );
         return Promise.all(
-          results.map((result) => (result instanceof Error ? result : drainExpandedCollections(graph, result, options()))),
+          results.map((result) => (result instanceof Error ? result : drainExpandedCollections(graph, result))),
         );
       },
       { cacheKeyFn: (key) => `${key.id}\0${key.expand ?? ''}\0${key.select.join(',')}` },
@@ -55,8 +54,7 @@ async function loadMerged<K extends EntityKey, V>(
   keys: readonly K[],
   groupOf: (key: K) => string,
   pathOf: (group: string, select: readonly string[], key: K) => string,
-  graph: GraphClient,
-  options: GraphRequestOptions,
+  graph: OperationGraph,
 ): Promise<Array<V | Error>> {
   const groups = new Map<string, { key: K; select: Set<string> }>();
   for (const key of keys) {
@@ -67,7 +65,7 @@ async function loadMerged<K extends EntityKey, V>(
   }
   const pathByGroup = new Map<string, string>();
   for (const [group, { key, select }] of groups) pathByGroup.set(group, pathOf(group, [...select].sort(), key));
-  const bodies = await batchGet<V>(graph, [...pathByGroup.values()], options);
+  const bodies = await batchGet<V>(graph, [...pathByGroup.values()]);
   return keys.map((key) => bodies.get(pathByGroup.get(groupOf(key)) as string) as V | Error);
 }
 

@@ -1,52 +1,39 @@
-import type { GraphRequestOptions, GraphClient } from '../graph/index.js';
-import { toGatewayError } from '../upstreamErrors.js';
-
-interface Page {
-  value?: unknown[];
-  '@odata.nextLink'?: string;
-}
+import type { GatewayError } from '../errors/index.js';
+import type { OperationGraph } from '../upstream/operationGraph.js';
 
 type Json = Record<string, unknown>;
 
-/** Upper bound on pages followed for one expanded collection; Graph caps participants at 130 a page. */
-const MAX_PAGES = 50;
-
 /**
  * Graph pages expanded collections inline (`sessions@odata.nextLink`, `participants_v2@odata.nextLink`,
- * `segments@odata.nextLink` inside a session). Follows those links (after the client's host check) and
- * returns the record with complete collections, or the error that stopped it.
+ * `segments@odata.nextLink` inside a session). Follows those links through the operation's Graph view (host
+ * check and page cap included) and returns the record with complete collections, or the error that stopped it.
  */
-export async function drainExpandedCollections<T>(graph: GraphClient, record: T, options: GraphRequestOptions): Promise<T | Error> {
+export async function drainExpandedCollections<T>(graph: OperationGraph, record: T): Promise<T | GatewayError> {
   try {
     const out = { ...(record as Json) };
-    for (const property of ['sessions', 'participants_v2']) await drain(graph, out, property, options);
+    for (const property of ['sessions', 'participants_v2']) await drain(graph, out, property);
     if (Array.isArray(out['sessions'])) {
       out['sessions'] = await Promise.all(
         (out['sessions'] as Json[]).map(async (session) => {
           if (typeof session?.['segments@odata.nextLink'] !== 'string') return session;
           const copy = { ...session };
-          await drain(graph, copy, 'segments', options);
+          await drain(graph, copy, 'segments');
           return copy;
         }),
       );
     }
     return out as T;
   } catch (error) {
-    return toGatewayError(error);
+    // The view raises only GatewayErrors; a DataLoader slot holds it as a value.
+    return error as GatewayError;
   }
 }
 
-async function drain(graph: GraphClient, entity: Json, property: string, options: GraphRequestOptions): Promise<void> {
+async function drain(graph: OperationGraph, entity: Json, property: string): Promise<void> {
   const linkKey = `${property}@odata.nextLink`;
-  let link = entity[linkKey];
+  const link = entity[linkKey];
   if (typeof link !== 'string') return;
-  const items = Array.isArray(entity[property]) ? [...(entity[property] as unknown[])] : [];
-  for (let pages = 0; typeof link === 'string'; pages++) {
-    if (pages >= MAX_PAGES) throw new Error(`${property} of one record spans more than ${MAX_PAGES} pages`);
-    const page: Page = (await graph.followLink<Page>(link, options)).body;
-    items.push(...(page.value ?? []));
-    link = page['@odata.nextLink'];
-  }
-  entity[property] = items;
+  const first = Array.isArray(entity[property]) ? (entity[property] as unknown[]) : [];
+  entity[property] = [...first, ...(await graph.collect(graph.toRelative(link)))];
   delete entity[linkKey];
 }

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin, BaseContext, GraphQLResponse } from '@apollo/server';
-import type { Logger } from '../logger.js';
+import type { Logger } from './logger.js';
 import type { GatewayMetrics } from './metrics.js';
-import type { UpstreamCount } from './upstreamCount.js';
+import type { UpstreamCount } from '../upstream/operationGraph.js';
 
 export interface OperationObservabilityOptions<TContext extends BaseContext> {
   logger: Pick<Logger, 'info'>;

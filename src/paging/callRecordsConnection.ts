@@ -1,15 +1,11 @@
-import type { GraphRequestOptions, GraphClient } from '../graph/index.js';
 import { buildQuery, selectOption } from '../graph/odata.js';
 import type { GraphCallRecord } from '../graph/types.js';
 import type { Loaders } from '../loaders/index.js';
-import { toGatewayError } from '../upstreamErrors.js';
-import type { CursorCodec} from './cursor.js';
-import { type CursorPosition } from './cursor.js';
+import type { OperationGraph } from '../upstream/operationGraph.js';
+import type { CursorCodec, CursorPosition } from './cursor.js';
 
 /** Graph's default and largest call-record page. */
 export const GRAPH_MAX_PAGE_SIZE = 60;
-/** Empty pages are legal in Graph; a chain of them is not followed forever. */
-const MAX_PAGES_PER_OPERATION = 50;
 
 export interface CallRecordEdgeResult {
   cursor: string;
@@ -33,11 +29,6 @@ export interface ConnectionRequest {
   select: readonly string[];
 }
 
-interface GraphPage {
-  value?: GraphCallRecord[];
-  '@odata.nextLink'?: string;
-}
-
 /**
  * One page of a forward-only Relay connection over Graph's call-record list. Graph's own pages are
  * requested with a page size fixed for the whole chain (kept in the cursor) and followed through
@@ -45,7 +36,7 @@ interface GraphPage {
  * A cursor names the Graph page holding the next record and its index there.
  */
 export async function loadCallRecordsPage(
-  deps: { graph: GraphClient; codec: CursorCodec; loaders: Loaders; options: GraphRequestOptions },
+  deps: { graph: OperationGraph; codec: CursorCodec; loaders: Loaders },
   request: ConnectionRequest,
 ): Promise<CallRecordConnectionResult> {
   const { graph, codec } = deps;
@@ -55,30 +46,23 @@ export async function loadCallRecordsPage(
 
   const nodes: GraphCallRecord[] = [];
   const positions: CursorPosition[] = [];
-  for (let pages = 0; nodes.length < request.first && position.path !== null; pages++) {
-    if (pages >= MAX_PAGES_PER_OPERATION) break;
-    const { path, pageSize, index } = position;
-    let page: GraphPage;
-    let nextPath: string | null;
-    try {
-      const response = await graph.request<GraphPage>(
-        { method: 'GET', path, headers: { Prefer: `odata.maxpagesize=${pageSize}` } },
-        deps.options,
-      );
-      page = response.body;
-      const nextLink = page['@odata.nextLink'];
-      nextPath = typeof nextLink === 'string' ? graph.toRelative(nextLink) : null;
-    } catch (error) {
-      throw toGatewayError(error);
+  if (position.path !== null) {
+    const { pageSize } = position;
+    let index = position.index;
+    // Empty pages are legal in Graph; the view stops a chain of them after its page cap, and the cursor then
+    // points at the page where it stopped.
+    for await (const page of graph.pages<GraphCallRecord>(position.path, { Prefer: `odata.maxpagesize=${pageSize}` })) {
+      const values = Array.isArray(page.body.value) ? page.body.value : [];
+      const taken = await completeSelection(deps.loaders, page.path, values.slice(index, index + request.first - nodes.length), request.select);
+      taken.forEach((record, offset) => {
+        const next = index + offset + 1;
+        nodes.push(record);
+        positions.push(next < values.length ? { path: page.path, pageSize, index: next } : { path: page.nextPath, pageSize, index: 0 });
+      });
+      position = index + taken.length < values.length ? (positions.at(-1) as CursorPosition) : { path: page.nextPath, pageSize, index: 0 };
+      index = 0;
+      if (nodes.length >= request.first) break;
     }
-    const values = Array.isArray(page.value) ? page.value : [];
-    const taken = await completeSelection(deps.loaders, path, values.slice(index, index + request.first - nodes.length), request.select);
-    taken.forEach((record, offset) => {
-      const next = index + offset + 1;
-      nodes.push(record);
-      positions.push(next < values.length ? { path, pageSize, index: next } : { path: nextPath, pageSize, index: 0 });
-    });
-    position = positions.length > 0 && index + taken.length < values.length ? (positions.at(-1) as CursorPosition) : { path: nextPath, pageSize, index: 0 };
   }
 
   const edges = nodes.map((node, i) => ({ node, cursor: codec.encode(positions[i] as CursorPosition, request.filterDigest) }));

@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { badUserInput } from '../errors.js';
+import { badUserInput } from '../errors/index.js';
 
 /**
  * Where the next record after an edge lives in Graph: the relative URL of the Graph page holding it

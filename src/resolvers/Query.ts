@@ -4,33 +4,15 @@ import type { GraphCall } from '../graph/types.js';
 import { callProjection, callRecordProjection } from '../loaders/projection.js';
 import { mergeTrees, selectionOf, subtree } from '../loaders/selection.js';
 import { loadCallRecordsPage } from '../paging/callRecordsConnection.js';
-import { toGatewayError } from '../upstreamErrors.js';
 import { checkCallRecordFilter, checkFirst, checkId } from './arguments.js';
-
-/** Graph does not document paging for the calls list; a runaway chain of links is cut off here. */
-const MAX_CALL_PAGES = 20;
 
 export const Query: QueryResolvers = {
   call: (_root, { id }, { loaders }, info) => loaders.call.load({ id: checkId(id), select: callProjection(selectionOf(info)) }),
 
-  async calls(_root, _args, { graph, deadline }, info) {
+  calls(_root, _args, { graph }, info) {
     const select = callProjection(selectionOf(info));
-    try {
-      const calls: GraphCall[] = [];
-      let page = (await graph.request<{ value?: GraphCall[]; '@odata.nextLink'?: string }>(
-        { method: 'GET', path: `/communications/calls${buildQuery({ $select: selectOption(select) })}` },
-        { deadline },
-      )).body;
-      for (let pages = 1; ; pages++) {
-        calls.push(...(page.value ?? []));
-        const next = page['@odata.nextLink'];
-        if (typeof next !== 'string' || pages >= MAX_CALL_PAGES) break;
-        page = (await graph.followLink<typeof page>(next, { deadline })).body;
-      }
-      return calls;
-    } catch (error) {
-      throw toGatewayError(error);
-    }
+    // Graph does not document paging for the calls list; the view follows any nextLink up to its page cap.
+    return graph.collect<GraphCall>(`/communications/calls${buildQuery({ $select: selectOption(select) })}`);
   },
 
   callRecord(_root, { id }, { loaders }, info) {
@@ -42,12 +24,12 @@ export const Query: QueryResolvers = {
     return loaders.callRecord.load({ id, select, expand: expansions[0] });
   },
 
-  callRecords(_root, { filter, first, after }, { graph, codec, loaders, paging, deadline }, info) {
+  callRecords(_root, { filter, first, after }, { graph, codec, loaders, paging }, info) {
     const checked = checkCallRecordFilter(filter);
     const tree = selectionOf(info);
     const nodeTree = mergeTrees(subtree(tree, 'edges', 'node'), subtree(tree, 'nodes'));
     return loadCallRecordsPage(
-      { graph, codec, loaders, options: { deadline } },
+      { graph, codec, loaders },
       {
         odataFilter: checked.odata,
         filterDigest: checked.digest,

@@ -1,5 +1,5 @@
 import { callRecordsFilter } from '../graph/odata.js';
-import { badUserInput } from '../errors.js';
+import { badUserInput } from '../errors/index.js';
 import { CursorCodec } from '../paging/cursor.js';
 
 /**

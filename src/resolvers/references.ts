@@ -1,4 +1,4 @@
-import { GatewayError, GatewayErrorCode } from '../errors.js';
+import { GatewayError, GatewayErrorCode } from '../errors/index.js';
 
 /**
  * A reference to an entity Graph does not have (an ended call, a record past its 30 days) resolves to null, as the

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse, type OperationDefinitionNode } from 'graphql';
-import { EXAMPLE_OPERATIONS } from '../../src/examples.js';
+import { EXAMPLE_OPERATIONS } from '../../src/schema/examples.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;

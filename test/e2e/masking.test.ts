@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
-import { GatewayError, GatewayErrorCode } from '../../src/errors.js';
+import { GatewayError, GatewayErrorCode } from '../../src/errors/index.js';
 import { resolvers } from '../../src/resolvers/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../src/config/index.js';
 import { graphClientConfig, simulatorEndpoint } from '../../src/config/graphClient.js';
 import type { DestinationStream } from 'pino';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { createGateway, type GatewayOptions, type RunningGateway } from '../../src/server.js';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
 import type { ThrottleOptions } from '../../src/simulator/options.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DestinationStream } from 'pino';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
-import { createLogger, registerSecret } from '../../src/logger.js';
+import { createLogger, registerSecret } from '../../src/observability/logger.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 /** Every line any logger of the stack writes, at trace level. */

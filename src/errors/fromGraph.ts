@@ -1,6 +1,12 @@
-import { TokenAcquisitionError } from './graph/index.js';
-import { GraphCircuitOpenError, GraphError, GraphHostRefusedError, GraphOutcomeUnknownError, GraphTransportError } from './graph/index.js';
-import { GatewayError, GatewayErrorCode } from './errors.js';
+import {
+  GraphCircuitOpenError,
+  GraphError,
+  GraphHostRefusedError,
+  GraphOutcomeUnknownError,
+  GraphTransportError,
+  TokenAcquisitionError,
+} from '../graph/index.js';
+import { GatewayError, GatewayErrorCode } from './codes.js';
 
 /** How the caller's input relates to the failed request: a Graph 400 is the caller's fault only for writes. */
 export interface UpstreamContext {
@@ -41,7 +47,7 @@ export function toGatewayError(error: unknown, context: UpstreamContext = {}): G
     return new GatewayError(GatewayErrorCode.UpstreamAuthFailed, 'The gateway could not obtain a Microsoft Graph token for its app registration.');
   }
   if (error instanceof GraphError) return fromGraphError(error, context);
-  return new GatewayError(GatewayErrorCode.InternalServerError, 'Unexpected error.');
+  return new GatewayError(GatewayErrorCode.InternalServerError, 'Unexpected error.', {}, error instanceof Error ? error : new Error(String(error)));
 }
 
 function fromGraphError(error: GraphError, context: UpstreamContext): GatewayError {

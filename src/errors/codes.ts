@@ -53,10 +53,11 @@ export interface GatewayErrorDetails {
 export class GatewayError extends GraphQLError {
   readonly code: GatewayErrorCode;
 
-  constructor(code: GatewayErrorCode, message: string, details: GatewayErrorDetails = {}) {
+  /** `cause`, never shown to a caller, is what the masking plugin logs for an INTERNAL_SERVER_ERROR. */
+  constructor(code: GatewayErrorCode, message: string, details: GatewayErrorDetails = {}, cause?: Error) {
     const extensions: Record<string, unknown> = { code };
     for (const [key, value] of Object.entries(details)) if (value !== undefined) extensions[key] = value;
-    super(message, { extensions });
+    super(message, { extensions, ...(cause ? { originalError: cause } : {}) });
     this.code = code;
     this.name = 'GatewayError';
   }

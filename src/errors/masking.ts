@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { GatewayErrorCode } from './errors.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../observability/logger.js';
+import { GatewayErrorCode } from './codes.js';
 
 /**
  * Errors are masked by what they are, not by the code they happen to carry. A caller sees an error as it was
@@ -55,7 +55,7 @@ export function unexpectedErrorLogPlugin<TContext extends BaseContext>(options: 
           for (const error of errors) {
             if (isDeliberateError(error)) continue;
             options.logger.error(
-              { requestId: options.requestId(contextValue), operationName: operationName ?? null, path: error.path, err: error.originalError ?? error },
+              { requestId: options.requestId(contextValue), operationName: operationName ?? null, path: error.path, err: rootCause(error) },
               'unexpected error, answered as "Unexpected error."',
             );
           }
@@ -63,4 +63,11 @@ export function unexpectedErrorLogPlugin<TContext extends BaseContext>(options: 
       };
     },
   };
+}
+
+/** What was first thrown: graphql-js, Apollo and toGatewayError each wrap it once more. */
+function rootCause(error: Error): Error {
+  let cause = error;
+  for (let depth = 0; depth < 8 && cause instanceof GraphQLError && cause.originalError; depth++) cause = cause.originalError;
+  return cause;
 }
