@@ -1,3 +1,5 @@
+import { integerProblem } from '../graph/index.js';
+
 /** Reads environment variables, collecting every problem instead of stopping at the first. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -23,8 +25,9 @@ export class EnvReader {
     const raw = this.str(key);
     if (raw === undefined) return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      this.problem(`${key} must be an integer between ${min} and ${max}, got "${raw}"`);
+    // The environment holds text: the message quotes what was set, whatever it parsed to.
+    if (integerProblem(key, value, min, max) !== undefined) {
+      this.problem(integerProblem(key, raw, min, max) as string);
       return fallback;
     }
     return value;

@@ -1,4 +1,4 @@
-import { GRAPH_LIMITS, type GraphLimitName, type GraphLimits } from '../graph/settings.js';
+import { GRAPH_LIMITS, type GraphLimitName, type GraphLimits } from '../graph/index.js';
 import type { EnvReader } from './reader.js';
 
 /**

@@ -9,7 +9,7 @@ export { GraphCircuitOpenError, GraphError, GraphHostRefusedError, GraphOutcomeU
 export { TokenAcquisitionError, type TokenProvider } from './auth/msal.js';
 export type { CircuitState } from './handlers/breaker.js';
 export { routeOf } from './handlers/telemetry.js';
-export { GRAPH_LIMITS, NATIONAL_CLOUDS, type GraphLimits, type NationalCloud } from './settings.js';
+export { GRAPH_LIMITS, NATIONAL_CLOUDS, integerProblem, type GraphLimitName, type GraphLimits, type NationalCloud } from './settings.js';
 export type {
   Clock,
   GraphClientStats,
