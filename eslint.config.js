@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main.ts', 'src/simulator/main.ts', 'scripts/**', 'bench/**'],
+    files: ['src/main.ts', 'simulator/src/main.ts', 'scripts/**', 'bench/**'],
     rules: { 'no-console': 'off' },
   },
 );

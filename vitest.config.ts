@@ -11,7 +11,7 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'simulator/test/**/*.test.ts'],
     // Each file starts its own simulator and gateway on port 0; two cores run two files at a time.
     fileParallelism: true,
     maxWorkers: 2,

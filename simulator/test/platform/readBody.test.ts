@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BodyTooLargeError, readBody } from '../../../src/simulator/readBody.js';
+import { BodyTooLargeError, readBody } from '../../src/readBody.js';
 
 const LIMIT = 8;
 const servers: Server[] = [];

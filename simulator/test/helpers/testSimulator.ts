@@ -5,10 +5,10 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 import { Agent, fetch } from 'undici';
 import type { RequestInit, Response } from 'undici';
-import { startSimulator } from '../../src/simulator/index.js';
-import type { MintTokenOptions, RunningSimulator, SimulatorOptions } from '../../src/simulator/index.js';
-import { GraphHttpError } from '../../src/simulator/types.js';
-import type { Route } from '../../src/simulator/types.js';
+import { startSimulator } from '../../src/index.js';
+import type { MintTokenOptions, RunningSimulator, SimulatorOptions } from '../../src/index.js';
+import { GraphHttpError } from '../../src/types.js';
+import type { Route } from '../../src/types.js';
 
 export interface SimulatorClient {
   /** Fetches a path (`/v1.0/...`) or absolute URL on the simulator, trusting its CA. */
