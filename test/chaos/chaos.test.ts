@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstrumentedGraphClient } from '../../src/graph/client.js';
-import { createSimulatorClient } from '../../simulator/test/helpers/testSimulator.js';
+import { createSimulatorClient } from '../helpers/simulator.js';
 import { startStack, type GraphQLResult, type Stack } from '../helpers/stack.js';
 
 const OPERATION_TIMEOUT_MS = 3000;

@@ -3,7 +3,7 @@ import { graphClientConfig, simulatorEndpoint } from '../../src/graphSettings.js
 import type { DestinationStream } from 'pino';
 import { createLogger } from '../../src/logger.js';
 import { createGateway, type RunningGateway } from '../../src/server.js';
-import { startSimulator, type RunningSimulator, type SimulatorOptions, type ThrottleOptions } from '../../simulator/src/index.js';
+import { startSimulator, type RunningSimulator, type SimulatorOptions, type ThrottleOptions } from '@comms-graphql/simulator';
 
 /** Simulator options for a test; throttle limits not named keep Graph's defaults. */
 export type SimulatorOverrides = Omit<Partial<SimulatorOptions>, 'throttle'> & { throttle?: Partial<ThrottleOptions> };
