@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'src/generated/', 'coverage/'] },
+  { ignores: ['dist/', 'simulator/dist/', 'node_modules/', 'src/generated/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main.ts', 'src/simulator/main.ts', 'scripts/**', 'bench/**'],
+    files: ['src/main.ts', 'simulator/src/main.ts', 'scripts/**', 'bench/**'],
     rules: { 'no-console': 'off' },
   },
 );

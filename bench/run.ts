@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { toCreateCallBody } from '../src/calls/createCallRequest.js';
 import type { CreateCallInput } from '../src/generated/graphql.js';
 import type { GraphCall, GraphCallRecord } from '../src/graph/types.js';
-import type { SimulatorStats } from '../src/simulator/index.js';
+import type { SimulatorStats } from '@comms-graphql/simulator';
 import { loadMemoryData } from './baselines/memory.js';
 import { createRestClient, type RestClient } from './baselines/rest.js';
 import { startSimulatorProcess, startTarget, type Memory, type Target } from './lib/children.js';

@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from './config/index.js';
 import { graphClientConfig, simulatorEndpoint } from './config/graphClient.js';
 import { createLogger } from './observability/logger.js';
 import { createGateway } from './server.js';
-import { loadSimulatorOptionsFromEnv, SimulatorOptionsError, startSimulator, type RunningSimulator } from './simulator/index.js';
+import { loadSimulatorOptionsFromEnv, SimulatorOptionsError, startSimulator, type RunningSimulator } from '@comms-graphql/simulator';
 
 /** The only reader of process.env: configuration in, a listening gateway out, signals handled. */
 async function main(): Promise<void> {

@@ -55,7 +55,8 @@ export interface Child<Ready> {
 export async function spawnChild<Ready>(script: string, options: { env?: Record<string, string>; execArgv?: string[] } = {}): Promise<Child<Ready>> {
   const path = fileURLToPath(new URL(`../servers/${script}`, import.meta.url));
   const child: ChildProcess = fork(path, [], {
-    execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
+    // The condition resolves @comms-graphql/simulator to its sources, so the bench needs no build of it.
+    execArgv: ['--conditions=comms-graphql-source', '--import', 'tsx', ...(options.execArgv ?? [])],
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -3,7 +3,7 @@
  * with a fixed upstream latency and throttling limits raised far above Graph's (stated in RESULTS.md).
  */
 import { serve } from '../lib/ipc.js';
-import { startSimulator, type ThrottleOptions } from '../../src/simulator/index.js';
+import { startSimulator, type ThrottleOptions } from '@comms-graphql/simulator';
 
 export interface SimulatorReady {
   origin: string;

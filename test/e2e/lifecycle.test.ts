@@ -53,7 +53,8 @@ describe('SIGTERM', () => {
 
   // Run as people run it: outside NODE_ENV=test, Apollo Server would install signal handlers of its own.
   it.each(['development', 'production'])('finishes the operation in flight, refuses new work, and exits 0 (NODE_ENV=%s)', async (nodeEnv) => {
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    // The condition resolves @comms-graphql/simulator to its sources, as `npm run dev` does: no build needed.
+    child = spawn(process.execPath, ['--conditions=comms-graphql-source', '--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: nodeEnv, PORT: '0', LOG_LEVEL: 'silent', SIMULATOR_LATENCY_MS: '1500', SIMULATOR_RECORDS: '50' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphClient, type GraphClientConfig, type GraphResponse } from '../../src/graph/index.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { startSimulator, type RunningSimulator } from '@comms-graphql/simulator';
 
 let sim: RunningSimulator;
 

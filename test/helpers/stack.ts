@@ -3,8 +3,7 @@ import { graphClientConfig, simulatorEndpoint } from '../../src/config/graphClie
 import type { DestinationStream } from 'pino';
 import { createLogger } from '../../src/observability/logger.js';
 import { createGateway, type GatewayOptions, type RunningGateway } from '../../src/server.js';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
-import type { ThrottleOptions } from '../../src/simulator/options.js';
+import { startSimulator, type RunningSimulator, type SimulatorOptions, type ThrottleOptions } from '@comms-graphql/simulator';
 
 /** Simulator options for a test; throttle limits not named keep Graph's defaults. */
 export type SimulatorOverrides = Omit<Partial<SimulatorOptions>, 'throttle'> & { throttle?: Partial<ThrottleOptions> };

@@ -1,6 +1,7 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { SignJWT, importPKCS8 } from 'jose';
+import { Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closingChecks, codeOf, startHostileStack, type HostileStack } from './hostileHarness.js';
 
@@ -17,6 +18,17 @@ beforeAll(async () => {
   kid = (JSON.parse(Buffer.from(goodToken.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
 });
 afterAll(async () => h?.stop());
+
+/** The simulator's JWKS, fetched as any client would: over HTTPS, trusting its CA. */
+async function publishedKeys(): Promise<Array<{ kid?: string }>> {
+  const agent = new Agent({ connect: { ca: h.stack.simulator.caCertificate } });
+  try {
+    const res = await fetch(h.stack.simulator.jwksUri, { dispatcher: agent });
+    return ((await res.json()) as { keys: Array<{ kid?: string }> }).keys;
+  } finally {
+    await agent.close();
+  }
+}
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const postWith = (authorization: string | undefined) =>
@@ -63,10 +75,8 @@ describe('missing, expired, foreign and forged tokens', () => {
   });
 
   it('refuses HS256 signed with the published public key as the HMAC secret', async () => {
-    const jwks = (await (await fetch(h.stack.simulator.jwksUri, { dispatcher: undefined } as RequestInit).catch(() => null))?.json().catch(() => null)) as {
-      keys: object[];
-    } | null;
-    const jwk = jwks?.keys[0] ?? (await import('../../src/simulator/identity/signingKey.js').then(async (m) => (await m.sharedSigningKey()).publicJwk));
+    const jwk = (await publishedKeys()).find((k) => k.kid === kid);
+    expect(jwk).toBeDefined();
     const pem = createPublicKey({ key: jwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
     const token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid }).sign(new TextEncoder().encode(String(pem)));
     await expect401(`Bearer ${token}`);

@@ -1,5 +1,5 @@
 import { afterEach } from 'vitest';
-import { createGraphResources } from '../../../src/simulator/resources/index.js';
+import { createGraphResources } from '../../src/resources/index.js';
 import {
   GraphHttpError,
   type GraphResources,
@@ -8,7 +8,7 @@ import {
   type Route,
   type SimRequest,
   type SimResponse,
-} from '../../../src/simulator/types.js';
+} from '../../src/types.js';
 
 export const BASE = 'https://127.0.0.1:8443';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { probeRoutes, startTestSimulator, stopTestSimulator } from '../../helpers/simulator.js';
-import type { TestSimulator } from '../../helpers/simulator.js';
-import type { RequestLogEntry, SimulatorStats } from '../../../src/simulator/index.js';
+import { probeRoutes, startTestSimulator, stopTestSimulator } from '../helpers/testSimulator.js';
+import type { TestSimulator } from '../helpers/testSimulator.js';
+import type { RequestLogEntry, SimulatorStats } from '../../src/index.js';
 
 describe('control surface', () => {
   let sim: TestSimulator;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { probeRoutes, startTestSimulator, stopTestSimulator } from '../../helpers/simulator.js';
-import type { TestSimulator } from '../../helpers/simulator.js';
-import type { SimulatorOptions } from '../../../src/simulator/index.js';
+import { probeRoutes, startTestSimulator, stopTestSimulator } from '../helpers/testSimulator.js';
+import type { TestSimulator } from '../helpers/testSimulator.js';
+import type { SimulatorOptions } from '../../src/index.js';
 
 interface BatchItemResponse {
   id: string;

@@ -1,8 +1,8 @@
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import { SignJWT, decodeJwt, decodeProtectedHeader, importPKCS8 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMsalNetworkClient, startTestSimulator, stopTestSimulator } from '../../helpers/simulator.js';
-import type { TestSimulator } from '../../helpers/simulator.js';
+import { createMsalNetworkClient, startTestSimulator, stopTestSimulator } from '../helpers/testSimulator.js';
+import type { TestSimulator } from '../helpers/testSimulator.js';
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { probeRoutes, startTestSimulator, stopTestSimulator } from '../../helpers/simulator.js';
-import type { TestSimulator } from '../../helpers/simulator.js';
-import { DEFAULT_THROTTLE } from '../../../src/simulator/options.js';
-import type { ThrottleOptions } from '../../../src/simulator/index.js';
+import { probeRoutes, startTestSimulator, stopTestSimulator } from '../helpers/testSimulator.js';
+import type { TestSimulator } from '../helpers/testSimulator.js';
+import { DEFAULT_THROTTLE } from '../../src/options.js';
+import type { ThrottleOptions } from '../../src/index.js';
 
 describe('throttling', () => {
   let sim: TestSimulator | undefined;

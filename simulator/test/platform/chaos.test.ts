@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { probeRoutes, startTestSimulator, stopTestSimulator } from '../../helpers/simulator.js';
-import type { TestSimulator } from '../../helpers/simulator.js';
-import { Chaos } from '../../../src/simulator/chaos.js';
-import { completeChaos } from '../../../src/simulator/options.js';
-import type { ChaosOptions } from '../../../src/simulator/index.js';
+import { probeRoutes, startTestSimulator, stopTestSimulator } from '../helpers/testSimulator.js';
+import type { TestSimulator } from '../helpers/testSimulator.js';
+import { Chaos } from '../../src/chaos.js';
+import { completeChaos } from '../../src/options.js';
+import type { ChaosOptions } from '../../src/index.js';
 
 describe('chaos', () => {
   let sims: TestSimulator[] = [];

@@ -13,7 +13,7 @@ import { handleIdentityRequest, isIdentityPath } from './identity/index.js';
 import type { SigningKey } from './identity/signingKey.js';
 import type { RequestRecorder } from './log.js';
 import type { AppRegistration } from './options.js';
-import { BodyTooLargeError, readBody } from '../http/readBody.js';
+import { BodyTooLargeError, readBody } from './readBody.js';
 import { flatHeaders, isLoopback, sendJson } from './server.js';
 import { GraphHttpError } from './types.js';
 import type { GraphVersion } from './types.js';

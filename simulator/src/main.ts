@@ -1,7 +1,8 @@
 /**
- * Standalone simulator (`npm run simulator`): reads SIMULATOR_* variables, starts on port 8443 unless told
- * otherwise, writes the CA certificate to a file clients can trust, prints how to reach it, and stops on
- * SIGINT/SIGTERM. Flags: `--ca-out <path>` (where the CA PEM goes; default in the OS temp directory).
+ * Standalone simulator (`npm start` here, `npm run simulator` at the repository root): reads SIMULATOR_*
+ * variables, starts on port 8443 unless told otherwise, writes the CA certificate to a file clients can
+ * trust, prints how to reach it, and stops on SIGINT/SIGTERM. Flags: `--ca-out <path>` (where the CA PEM
+ * goes; default in the OS temp directory).
  */
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,8 @@ import { loadSimulatorOptionsFromEnv, SimulatorOptionsError, startSimulator } fr
 import type { RunningSimulator } from './index.js';
 
 async function main(argv: readonly string[]): Promise<void> {
-  const caOut = resolve(flag(argv, '--ca-out') ?? join(tmpdir(), 'comms-graphql-simulator-ca.pem'));
+  // npm runs a workspace's scripts in its own folder; a relative --ca-out means where npm was started.
+  const caOut = resolve(process.env['INIT_CWD'] ?? '.', flag(argv, '--ca-out') ?? join(tmpdir(), 'comms-graphql-simulator-ca.pem'));
   const options = loadSimulatorOptionsFromEnv(process.env);
   const sim = await startSimulator(options);
   await writeFile(caOut, sim.caCertificate, { mode: 0o644 });

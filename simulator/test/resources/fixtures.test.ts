@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { GraphHttpError } from '../../../src/simulator/types.js';
+import { GraphHttpError } from '../../src/types.js';
 import { collect, resourcesPerTest, send } from './routeKit.js';
 
 type Rec = Record<string, unknown>;

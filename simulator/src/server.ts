@@ -1,6 +1,5 @@
 /**
- * The HTTPS transport: listening, reading bodies under a cap, writing JSON, and stopping with every socket
- * closed (keep-alive ones included).
+ * The HTTPS transport: listening, writing JSON, and stopping with every socket closed (keep-alive ones included).
  */
 import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';

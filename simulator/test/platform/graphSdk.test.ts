@@ -2,8 +2,8 @@ import { BatchRequestContent, BatchResponseContent, Client, PageIterator } from 
 import type { Context, Middleware, PageCollection } from '@microsoft/microsoft-graph-client';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSimulator, stopTestSimulator } from '../../helpers/simulator.js';
-import type { TestSimulator } from '../../helpers/simulator.js';
+import { startTestSimulator, stopTestSimulator } from '../helpers/testSimulator.js';
+import type { TestSimulator } from '../helpers/testSimulator.js';
 
 /**
  * The official Graph SDK over the simulator. Its fetch middleware calls the global fetch, which does not

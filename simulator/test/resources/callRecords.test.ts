@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GraphResources } from '../../../src/simulator/types.js';
+import type { GraphResources } from '../../src/types.js';
 import { collect, errorOf, resourcesPerTest, send } from './routeKit.js';
 
 const NOW = new Date('2026-11-20T12:00:00Z');

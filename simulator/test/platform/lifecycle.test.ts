@@ -1,9 +1,9 @@
 import { connect } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestSimulator, stopTestSimulator } from '../../helpers/simulator.js';
-import type { TestSimulator } from '../../helpers/simulator.js';
-import { loadSimulatorOptionsFromEnv, SimulatorOptionsError, startSimulator } from '../../../src/simulator/index.js';
-import { resolveSimulatorOptions } from '../../../src/simulator/options.js';
+import { startTestSimulator, stopTestSimulator } from '../helpers/testSimulator.js';
+import type { TestSimulator } from '../helpers/testSimulator.js';
+import { loadSimulatorOptionsFromEnv, SimulatorOptionsError, startSimulator } from '../../src/index.js';
+import { resolveSimulatorOptions } from '../../src/options.js';
 
 describe('simulator lifecycle', () => {
   let sim: TestSimulator | undefined;

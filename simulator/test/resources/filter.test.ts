@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matchesStart, odataString, parseCallRecordFilter } from '../../../src/simulator/resources/odata/filter.js';
-import { GraphHttpError } from '../../../src/simulator/types.js';
+import { matchesStart, odataString, parseCallRecordFilter } from '../../src/resources/odata/filter.js';
+import { GraphHttpError } from '../../src/types.js';
 
 describe('the call-record $filter parser', () => {
   it('reads startDateTime comparisons joined by and', () => {

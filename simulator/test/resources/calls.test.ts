@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GraphResources } from '../../../src/simulator/types.js';
+import type { GraphResources } from '../../src/types.js';
 import { CREATE_VARIANTS, P2P } from './callBodies.js';
 import { errorOf, resourcesPerTest, send, sleep } from './routeKit.js';
 

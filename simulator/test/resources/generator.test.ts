@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { generateCalls } from '../../../src/simulator/resources/data/calls.js';
-import { LARGE_MEETING_OFFSET, LARGE_MEETING_PERIOD, generateCallRecords } from '../../../src/simulator/resources/data/generator.js';
-import { Random } from '../../../src/simulator/resources/data/random.js';
-import { createGraphResources } from '../../../src/simulator/resources/index.js';
+import { generateCalls } from '../../src/resources/data/calls.js';
+import { LARGE_MEETING_OFFSET, LARGE_MEETING_PERIOD, generateCallRecords } from '../../src/resources/data/generator.js';
+import { Random } from '../../src/resources/data/random.js';
+import { createGraphResources } from '../../src/resources/index.js';
 
 type Rec = Record<string, unknown>;
 const NOW = new Date('2026-11-20T12:00:00Z');
