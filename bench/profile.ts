@@ -52,7 +52,8 @@ export function summarizeProfile(file: string, top: number): string {
   // Inclusive time per function: each sample counts once for every distinct function on its stack.
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const keyOf = (n: ProfileNode): string => `${n.callFrame.functionName || '(anonymous)'}  ${area(n.callFrame.url)}${n.callFrame.url ? `:${n.callFrame.lineNumber + 1}` : ''}`;
+  const keyOf = (n: ProfileNode): string =>
+    `${n.callFrame.functionName || '(anonymous)'}  ${area(n.callFrame.url)}${n.callFrame.url ? `:${n.callFrame.lineNumber + 1}` : ''}`;
   const inclusive = new Map<string, number>();
   let busy = 0;
   for (const [id, us] of self) {
@@ -83,7 +84,9 @@ export function summarizeProfile(file: string, top: number): string {
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' } } });
 /** The main thread's profile is the largest file of a server's directory (the tsx loader thread's is small). */
 function mainProfile(dir: string): string | undefined {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(dir, f));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => join(dir, f));
   return files.sort((a, b) => statSync(b).size - statSync(a).size)[0];
 }
 const files =

@@ -78,13 +78,33 @@ function table(headers: string[], rows: string[][]): { text: string; md: string 
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
   const text = [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-  const md = [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  const md = [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join(
+    '\n',
+  );
   return { text, md };
 }
 
 export function renderReport(report: Report): { table: string; markdown: string } {
   const main = table(
-    ['scenario', 'server', 'conns', 'ops/s', 'p50 ms', 'p99 ms', 'Graph req/op', 'batch items/op', 'Graph req/op under load', 'KiB from Graph/op', 'KiB/op under load', 'KiB selected/op', 'KiB $select floor/op', 'server CPU ms/op', 'simulator CPU ms/op', 'peak RSS MiB', 'failed'],
+    [
+      'scenario',
+      'server',
+      'conns',
+      'ops/s',
+      'p50 ms',
+      'p99 ms',
+      'Graph req/op',
+      'batch items/op',
+      'Graph req/op under load',
+      'KiB from Graph/op',
+      'KiB/op under load',
+      'KiB selected/op',
+      'KiB $select floor/op',
+      'server CPU ms/op',
+      'simulator CPU ms/op',
+      'peak RSS MiB',
+      'failed',
+    ],
     report.rows.map((r) => [
       r.scenario,
       r.server,
@@ -106,7 +126,21 @@ export function renderReport(report: Report): { table: string; markdown: string 
     ]),
   );
   const added = table(
-    ['scenario', 'server', 'rate ops/s', 'Graph requests by stage', 'alone: before / Graph / after ms', 'gateway p50', 'gateway p99', 'simulator alone p50', 'simulator alone p99', 'added p50 ms', 'added p99 ms', 'achieved ops/s', 'failed'],
+    [
+      'scenario',
+      'server',
+      'rate ops/s',
+      'Graph requests by stage',
+      'alone: before / Graph / after ms',
+      'gateway p50',
+      'gateway p99',
+      'simulator alone p50',
+      'simulator alone p99',
+      'added p50 ms',
+      'added p99 ms',
+      'achieved ops/s',
+      'failed',
+    ],
     report.added.map((a) => [
       a.scenario,
       a.server,

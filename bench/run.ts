@@ -110,7 +110,15 @@ async function traffic<T>(
   ctx: Ctx,
   target: Target,
   run: () => Promise<T>,
-): Promise<{ result: T; requests: number; items: number; upstreamFailed: number; bytes: number; serverCpuMs: number; simulatorCpuMs: number }> {
+): Promise<{
+  result: T;
+  requests: number;
+  items: number;
+  upstreamFailed: number;
+  bytes: number;
+  serverCpuMs: number;
+  simulatorCpuMs: number;
+}> {
   await quiesce(ctx);
   await target.resetCounters();
   const before = totals(await ctx.simStats());
@@ -143,7 +151,14 @@ async function measureClosed(
   scenario: string,
   label: string,
   kind: TargetKind,
-  opts: { connections: number; body(n: number): string; coalesce?: 'on' | 'off' | 'window2'; selectedPerOp?: number; floorPerOp?: number; fixed?: { rate: number; into: OpenLoopResult[] } },
+  opts: {
+    connections: number;
+    body(n: number): string;
+    coalesce?: 'on' | 'off' | 'window2';
+    selectedPerOp?: number;
+    floorPerOp?: number;
+    fixed?: { rate: number; into: OpenLoopResult[] };
+  },
 ): Promise<ClosedRun> {
   const target = await startTarget(ctx.sim, kind, {
     token: ctx.token,
@@ -164,7 +179,9 @@ async function measureClosed(
     });
     const stages = kind === 'gateway' ? stagesOf(probe.result) : undefined;
     log(`${scenario} ${label}: ${opts.connections} connections, ${DURATION_S}s`);
-    const t = await traffic(ctx, target, () => closedLoop({ url: target.url, connections: opts.connections, durationS: DURATION_S, body: opts.body }));
+    const t = await traffic(ctx, target, () =>
+      closedLoop({ url: target.url, connections: opts.connections, durationS: DURATION_S, body: opts.body }),
+    );
     const r: ClosedLoopResult = t.result;
     if (opts.fixed) {
       log(`${scenario} ${label}: open loop at ${opts.fixed.rate} ops/s, ${DURATION_S}s`);
@@ -194,7 +211,9 @@ async function measureClosed(
       failed: r.failed + t.upstreamFailed,
       ...(r.firstError !== undefined ? { firstError: r.firstError } : {}),
     };
-    log(`${scenario} ${label}: ${row.throughput.toFixed(1)} ops/s, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, ${row.graphRequestsPerOp.toFixed(2)} Graph req/op${r.failed ? `, ${r.failed} failed: ${r.firstError ?? ''}` : ''}`);
+    log(
+      `${scenario} ${label}: ${row.throughput.toFixed(1)} ops/s, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, ${row.graphRequestsPerOp.toFixed(2)} Graph req/op${r.failed ? `, ${r.failed} failed: ${r.firstError ?? ''}` : ''}`,
+    );
     return { row, ...(stages ? { stages, split: breakdownOf(probe.result) } : {}) };
   } finally {
     await target.stop();
@@ -212,7 +231,14 @@ async function replayAtRate(ctx: Ctx, stages: Stage[], rate: number): Promise<Op
   }
 }
 
-function addedRow(scenario: string, rate: number, gateway: OpenLoopResult | undefined, alone: OpenLoopResult, run: ClosedRun, label = 'gateway'): AddedLatencyRow {
+function addedRow(
+  scenario: string,
+  rate: number,
+  gateway: OpenLoopResult | undefined,
+  alone: OpenLoopResult,
+  run: ClosedRun,
+  label = 'gateway',
+): AddedLatencyRow {
   const stages = run.stages ?? [];
   return {
     scenario,
@@ -233,7 +259,9 @@ async function createCalls(rest: RestClient, count: number): Promise<string[]> {
   const graphBody = toCreateCallBody(CREATE_CALL_INPUT as unknown as CreateCallInput);
   const ids: string[] = [];
   for (let i = 0; i < count; i += 20) {
-    const created = await Promise.all(Array.from({ length: Math.min(20, count - i) }, () => rest.post<GraphCall>('/communications/calls', graphBody)));
+    const created = await Promise.all(
+      Array.from({ length: Math.min(20, count - i) }, () => rest.post<GraphCall>('/communications/calls', graphBody)),
+    );
     ids.push(...created.map((c) => String(c.id)));
   }
   return ids;
@@ -290,10 +318,18 @@ async function main(): Promise<void> {
       const fixed: OpenLoopResult[] = [];
       const selected = selectedBytes(reference.records, PAGE_60_PROJECTION);
       const floor = selectedBytes(reference.records, topLevel(PAGE_60_PROJECTION));
-      const gw = await measureClosed(ctx, s, 'gateway', 'gateway', { connections: 8, body: () => body(PAGE_60_QUERY), selectedPerOp: selected, floorPerOp: floor, fixed: { rate: 5, into: fixed } });
+      const gw = await measureClosed(ctx, s, 'gateway', 'gateway', {
+        connections: 8,
+        body: () => body(PAGE_60_QUERY),
+        selectedPerOp: selected,
+        floorPerOp: floor,
+        fixed: { rate: 5, into: fixed },
+      });
       report.rows.push(gw.row);
       report.added.push(addedRow(s, 5, fixed[0], await replayAtRate(ctx, gw.stages ?? [], 5), gw));
-      report.rows.push((await measureClosed(ctx, s, 'naive', 'naive', { connections: 8, body: () => body(PAGE_60_QUERY), selectedPerOp: selected })).row);
+      report.rows.push(
+        (await measureClosed(ctx, s, 'naive', 'naive', { connections: 8, body: () => body(PAGE_60_QUERY), selectedPerOp: selected })).row,
+      );
       report.rows.push((await measureClosed(ctx, s, 'in-memory', 'memory', { connections: 8, body: () => body(PAGE_60_QUERY) })).row);
     }
 
@@ -304,7 +340,13 @@ async function main(): Promise<void> {
       const selected = selectedBytes(calls.slice(0, 100), CALL_PROJECTION);
       const floor = selectedBytes(calls.slice(0, 100), topLevel(CALL_PROJECTION));
       const fixed: OpenLoopResult[] = [];
-      const gw = await measureClosed(ctx, s, 'gateway', 'gateway', { connections: 8, body: () => query, selectedPerOp: selected, floorPerOp: floor, fixed: { rate: 10, into: fixed } });
+      const gw = await measureClosed(ctx, s, 'gateway', 'gateway', {
+        connections: 8,
+        body: () => query,
+        selectedPerOp: selected,
+        floorPerOp: floor,
+        fixed: { rate: 10, into: fixed },
+      });
       report.rows.push(gw.row);
       report.added.push(addedRow(s, 10, fixed[0], await replayAtRate(ctx, gw.stages ?? [], 10), gw));
       report.rows.push((await measureClosed(ctx, s, 'naive', 'naive', { connections: 8, body: () => query, selectedPerOp: selected })).row);
@@ -318,14 +360,34 @@ async function main(): Promise<void> {
       const selected = calls.reduce((sum, c) => sum + selectedBytes(c, CALL_PROJECTION), 0) / calls.length;
       const floor = calls.reduce((sum, c) => sum + selectedBytes(c, topLevel(CALL_PROJECTION)), 0) / calls.length;
       const fixed: OpenLoopResult[] = [];
-      const on = await measureClosed(ctx, s, 'gateway', 'gateway', { connections: 200, body: oneCall, selectedPerOp: selected, floorPerOp: floor, fixed: { rate: 200, into: fixed } });
+      const on = await measureClosed(ctx, s, 'gateway', 'gateway', {
+        connections: 200,
+        body: oneCall,
+        selectedPerOp: selected,
+        floorPerOp: floor,
+        fixed: { rate: 200, into: fixed },
+      });
       report.rows.push(on.row);
       const alone = await replayAtRate(ctx, on.stages ?? [], 200);
       report.added.push(addedRow(s, 200, fixed[0], alone, on));
-      const off = await measureClosed(ctx, s, 'gateway, coalescing off', 'gateway', { connections: 200, body: oneCall, selectedPerOp: selected, floorPerOp: floor, coalesce: 'off', fixed: { rate: 200, into: fixed } });
+      const off = await measureClosed(ctx, s, 'gateway, coalescing off', 'gateway', {
+        connections: 200,
+        body: oneCall,
+        selectedPerOp: selected,
+        floorPerOp: floor,
+        coalesce: 'off',
+        fixed: { rate: 200, into: fixed },
+      });
       report.rows.push(off.row);
       report.added.push(addedRow(s, 200, fixed[1], alone, off, 'gateway, coalescing off'));
-      const window2 = await measureClosed(ctx, s, 'gateway, 2 ms window', 'gateway', { connections: 200, body: oneCall, selectedPerOp: selected, floorPerOp: floor, coalesce: 'window2', fixed: { rate: 200, into: fixed } });
+      const window2 = await measureClosed(ctx, s, 'gateway, 2 ms window', 'gateway', {
+        connections: 200,
+        body: oneCall,
+        selectedPerOp: selected,
+        floorPerOp: floor,
+        coalesce: 'window2',
+        fixed: { rate: 200, into: fixed },
+      });
       report.rows.push(window2.row);
       report.added.push(addedRow(s, 200, fixed[2], alone, window2, 'gateway, 2 ms window'));
       report.rows.push((await measureClosed(ctx, s, 'naive', 'naive', { connections: 200, body: oneCall, selectedPerOp: selected })).row);
@@ -352,7 +414,9 @@ async function main(): Promise<void> {
       const client = graphqlClient(target.url);
       try {
         const page = async (after: string | null): Promise<{ endCursor: string | null; hasNextPage: boolean; count: number }> => {
-          const answer = (await client.post(body(PAGE_QUERY, { after }))) as { data: { callRecords: { nodes: unknown[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } } };
+          const answer = (await client.post(body(PAGE_QUERY, { after }))) as {
+            data: { callRecords: { nodes: unknown[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } } };
+          };
           const { nodes, pageInfo } = answer.data.callRecords;
           return { ...pageInfo, count: nodes.length };
         };
@@ -415,7 +479,19 @@ async function main(): Promise<void> {
         }
         await replayer.close();
         const aloneLat = summarize(alone);
-        report.added.push({ scenario: s, server: 'gateway', rate: Number.NaN, stages: stages.map((x) => x.length).join('+'), gatewayP50: lat.p50, gatewayP99: lat.p99, aloneP50: aloneLat.p50, aloneP99: aloneLat.p99, achievedRate: ops / t.result, failed: 0, ...(split ? { split: `${split.beforeMs.toFixed(1)} / ${split.graphMs.toFixed(1)} / ${split.afterMs.toFixed(1)}` } : {}) });
+        report.added.push({
+          scenario: s,
+          server: 'gateway',
+          rate: Number.NaN,
+          stages: stages.map((x) => x.length).join('+'),
+          gatewayP50: lat.p50,
+          gatewayP99: lat.p99,
+          aloneP50: aloneLat.p50,
+          aloneP99: aloneLat.p99,
+          achievedRate: ops / t.result,
+          failed: 0,
+          ...(split ? { split: `${split.beforeMs.toFixed(1)} / ${split.graphMs.toFixed(1)} / ${split.afterMs.toFixed(1)}` } : {}),
+        });
       } finally {
         await client.close();
         await target.stop();
@@ -427,7 +503,11 @@ async function main(): Promise<void> {
       const s = 'S5 createCall';
       const mutation = body(CREATE_CALL_MUTATION);
       const fixed: OpenLoopResult[] = [];
-      const gw = await measureClosed(ctx, s, 'gateway', 'gateway', { connections: 16, body: () => mutation, fixed: { rate: 200, into: fixed } });
+      const gw = await measureClosed(ctx, s, 'gateway', 'gateway', {
+        connections: 16,
+        body: () => mutation,
+        fixed: { rate: 200, into: fixed },
+      });
       report.rows.push(gw.row);
       report.added.push(addedRow(s, 200, fixed[0], await replayAtRate(ctx, gw.stages ?? [], 200), gw));
       report.rows.push((await measureClosed(ctx, s, 'naive', 'naive', { connections: 16, body: () => mutation })).row);
@@ -451,7 +531,8 @@ async function main(): Promise<void> {
 
 function deriveTargets(report: Report): TargetRow[] {
   const out: TargetRow[] = [];
-  const row = (scenario: string, server: string): Row | undefined => report.rows.find((r) => r.scenario.startsWith(scenario) && r.server === server);
+  const row = (scenario: string, server: string): Row | undefined =>
+    report.rows.find((r) => r.scenario.startsWith(scenario) && r.server === server);
   const s2 = row('S2', 'gateway');
   const s2naive = row('S2', 'naive');
   if (s2) {
@@ -463,22 +544,41 @@ function deriveTargets(report: Report): TargetRow[] {
   }
   for (const r of report.rows.filter((x) => x.server === 'gateway' && x.selectedBytesPerOp !== undefined)) {
     const ratio = r.bytesPerOp / (r.selectedBytesPerOp as number);
-    const floor = r.floorBytesPerOp !== undefined ? `; ${(r.bytesPerOp / r.floorBytesPerOp).toFixed(2)}x the selected top-level properties whole, the finest $select Graph offers` : '';
-    out.push({ target: `${r.scenario.split(' ')[0]}: $select pushdown, bytes from Graph <= 1.3x the selected fields`, measured: `${ratio.toFixed(2)}x (${(r.bytesPerOp / 1024).toFixed(1)} KiB from Graph vs ${((r.selectedBytesPerOp as number) / 1024).toFixed(1)} KiB selected per op${floor})`, met: ratio <= 1.3 });
+    const floor =
+      r.floorBytesPerOp !== undefined
+        ? `; ${(r.bytesPerOp / r.floorBytesPerOp).toFixed(2)}x the selected top-level properties whole, the finest $select Graph offers`
+        : '';
+    out.push({
+      target: `${r.scenario.split(' ')[0]}: $select pushdown, bytes from Graph <= 1.3x the selected fields`,
+      measured: `${ratio.toFixed(2)}x (${(r.bytesPerOp / 1024).toFixed(1)} KiB from Graph vs ${((r.selectedBytesPerOp as number) / 1024).toFixed(1)} KiB selected per op${floor})`,
+      met: ratio <= 1.3,
+    });
   }
   for (const a of report.added.filter((x) => x.rate === 200 && x.server === 'gateway')) {
     const p50 = a.gatewayP50 - a.aloneP50;
     const p99 = a.gatewayP99 - a.aloneP99;
-    out.push({ target: `${a.scenario.split(' ')[0]}: added latency at 200 ops/s, p50 <= 2 ms and p99 <= 10 ms`, measured: `p50 +${p50.toFixed(2)} ms, p99 +${p99.toFixed(2)} ms (gateway ${a.gatewayP50.toFixed(1)}/${a.gatewayP99.toFixed(1)} ms, simulator alone ${a.aloneP50.toFixed(1)}/${a.aloneP99.toFixed(1)} ms)`, met: p50 <= 2 && p99 <= 10 });
+    out.push({
+      target: `${a.scenario.split(' ')[0]}: added latency at 200 ops/s, p50 <= 2 ms and p99 <= 10 ms`,
+      measured: `p50 +${p50.toFixed(2)} ms, p99 +${p99.toFixed(2)} ms (gateway ${a.gatewayP50.toFixed(1)}/${a.gatewayP99.toFixed(1)} ms, simulator alone ${a.aloneP50.toFixed(1)}/${a.aloneP99.toFixed(1)} ms)`,
+      met: p50 <= 2 && p99 <= 10,
+    });
   }
   const s1 = row('S1', 'gateway');
   const s1mem = row('S1', 'in-memory');
   if (s1 && s1mem) {
-    out.push({ target: 'S1: throughput >= half of the in-memory Apollo Server', measured: `${s1.throughput.toFixed(1)} vs ${s1mem.throughput.toFixed(1)} ops/s (${((100 * s1.throughput) / s1mem.throughput).toFixed(0)}%)`, met: s1.throughput >= s1mem.throughput / 2 });
+    out.push({
+      target: 'S1: throughput >= half of the in-memory Apollo Server',
+      measured: `${s1.throughput.toFixed(1)} vs ${s1mem.throughput.toFixed(1)} ops/s (${((100 * s1.throughput) / s1mem.throughput).toFixed(0)}%)`,
+      met: s1.throughput >= s1mem.throughput / 2,
+    });
   }
   if (report.paging) {
     const growth = report.paging.rssAtEnd / report.paging.rssAt1000 - 1;
-    out.push({ target: 'S4: RSS after 10,000 records within 10% of RSS after 1,000', measured: `${(report.paging.rssAt1000 / 1048576).toFixed(1)} MiB -> ${(report.paging.rssAtEnd / 1048576).toFixed(1)} MiB (${growth >= 0 ? '+' : ''}${(100 * growth).toFixed(1)}%)`, met: Math.abs(growth) <= 0.1 });
+    out.push({
+      target: 'S4: RSS after 10,000 records within 10% of RSS after 1,000',
+      measured: `${(report.paging.rssAt1000 / 1048576).toFixed(1)} MiB -> ${(report.paging.rssAtEnd / 1048576).toFixed(1)} MiB (${growth >= 0 ? '+' : ''}${(100 * growth).toFixed(1)}%)`,
+      met: Math.abs(growth) <= 0.1,
+    });
   }
   return out;
 }

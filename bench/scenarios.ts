@@ -7,7 +7,8 @@
 /** A selection in Graph's property names: `true` keeps a value whole, an object keeps only its keys. */
 export type Projection = { readonly [property: string]: true | Projection };
 
-const CALL_SELECTION = 'id state direction subject source { identity { application { id displayName } } } targets { identity { user { id displayName } } }';
+const CALL_SELECTION =
+  'id state direction subject source { identity { application { id displayName } } } targets { identity { user { id displayName } } }';
 
 export const CALL_PROJECTION: Projection = {
   id: true,

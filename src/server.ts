@@ -88,13 +88,21 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       createAuthorizationPlugin<GatewayContext>(security.auth.mode === 'jwt' ? security.auth.permissions : undefined),
       ...limits.plugins,
       // Observability: one log line and one metrics sample per operation; cache hints (call records only).
-      operationObservabilityPlugin<GatewayContext>({ logger, metrics, describe: (context) => ({ requestId: context.requestId, upstream: context.graph.count }) }),
+      operationObservabilityPlugin<GatewayContext>({
+        logger,
+        metrics,
+        describe: (context) => ({ requestId: context.requestId, upstream: context.graph.count }),
+      }),
       cacheHintsPlugin(),
       // Lifecycle: stop() waits for in-flight operations, then closes idle connections.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 }),
       // Landing page: Sandbox with the README's operations outside production; in production off unless chosen.
       security.landingPage === 'sandbox'
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: { initialState: { pollForSchemaUpdates: false } }, document: EXAMPLE_OPERATIONS, footer: false })
+        ? ApolloServerPluginLandingPageLocalDefault({
+            embed: { initialState: { pollForSchemaUpdates: false } },
+            document: EXAMPLE_OPERATIONS,
+            footer: false,
+          })
         : security.landingPage === 'production'
           ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
           : ApolloServerPluginLandingPageDisabled(),
@@ -118,7 +126,11 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         metrics?.recordRefusal(code);
         // No operation (and no plugin hook) exists yet: an unexpected failure is logged here, once.
         if (deliberate) logger.warn({ requestId, outcome: 'refused', errorCodes: [code] }, 'graphql request refused');
-        else logger.error({ requestId, outcome: 'refused', errorCodes: [code], err: error }, 'unexpected error, answered as "Unexpected error."');
+        else
+          logger.error(
+            { requestId, outcome: 'refused', errorCodes: [code], err: error },
+            'unexpected error, answered as "Unexpected error."',
+          );
         throw error;
       }
       return createOperationContext({

@@ -39,16 +39,23 @@ describe('loadConfig', () => {
     expect(config.host).toBe('0.0.0.0');
   });
 
-  it('picks the national cloud\'s hosts', () => {
+  it("picks the national cloud's hosts", () => {
     const config = loadConfig({ ...azure, GRAPH_CLOUD: 'usgovdod' });
     expect(config.graph).toMatchObject({ baseUrl: 'https://dod-graph.microsoft.us', authorityHost: 'https://login.microsoftonline.us' });
   });
 
   it('reads a certificate credential from a PEM file', () => {
-    const pem = '-----BEGIN PRIVATE KEY-----\nAAA\n-----END PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\nBBB\n-----END CERTIFICATE-----\n';
+    const pem =
+      '-----BEGIN PRIVATE KEY-----\nAAA\n-----END PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\nBBB\n-----END CERTIFICATE-----\n';
     const { AZURE_CLIENT_SECRET: _omit, ...rest } = azure;
     const config = loadConfig({ ...rest, AZURE_CLIENT_CERTIFICATE_PATH: '/etc/app.pem' }, () => pem);
-    expect(config.graph).toMatchObject({ credential: { kind: 'certificate', privateKeyPem: expect.stringContaining('PRIVATE KEY'), certificatePem: expect.stringContaining('CERTIFICATE') } });
+    expect(config.graph).toMatchObject({
+      credential: {
+        kind: 'certificate',
+        privateKeyPem: expect.stringContaining('PRIVATE KEY'),
+        certificatePem: expect.stringContaining('CERTIFICATE'),
+      },
+    });
   });
 
   it('reports every mistake at once, each saying what was expected and what arrived', () => {
@@ -82,13 +89,17 @@ describe('loadConfig', () => {
   });
 
   it('refuses both a secret and a certificate, and an unreadable certificate file', () => {
-    expect(problems({ ...azure, AZURE_CLIENT_CERTIFICATE_PATH: '/nope' }, () => { throw new Error('ENOENT'); })).toEqual(
-      expect.arrayContaining([expect.stringContaining('not both')]),
-    );
+    expect(
+      problems({ ...azure, AZURE_CLIENT_CERTIFICATE_PATH: '/nope' }, () => {
+        throw new Error('ENOENT');
+      }),
+    ).toEqual(expect.arrayContaining([expect.stringContaining('not both')]));
     const { AZURE_CLIENT_SECRET: _omit, ...rest } = azure;
-    expect(problems({ ...rest, AZURE_CLIENT_CERTIFICATE_PATH: '/nope' }, () => { throw new Error('ENOENT'); })).toEqual([
-      'AZURE_CLIENT_CERTIFICATE_PATH cannot be read: /nope (the app certificate)',
-    ]);
+    expect(
+      problems({ ...rest, AZURE_CLIENT_CERTIFICATE_PATH: '/nope' }, () => {
+        throw new Error('ENOENT');
+      }),
+    ).toEqual(['AZURE_CLIENT_CERTIFICATE_PATH cannot be read: /nope (the app certificate)']);
   });
 
   it('never puts a secret value into a problem message', () => {

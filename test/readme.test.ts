@@ -8,7 +8,7 @@ import { GRAPH_LIMITS } from '../src/graph/index.js';
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
 describe('README', () => {
-  it('documents exactly the gateway\'s error codes in its error table', () => {
+  it("documents exactly the gateway's error codes in its error table", () => {
     const section = readme.slice(readme.indexOf('## Errors'), readme.indexOf('## Configuration'));
     const documented = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
     expect([...documented].sort()).toEqual(Object.values(GatewayErrorCode).sort());
@@ -16,7 +16,9 @@ describe('README', () => {
 
   it('documents every environment variable the configuration reads', () => {
     const dir = new URL('../src/config/', import.meta.url);
-    const source = readdirSync(dir).map((file) => readFileSync(new URL(file, dir), 'utf8')).join('\n');
+    const source = readdirSync(dir)
+      .map((file) => readFileSync(new URL(file, dir), 'utf8'))
+      .join('\n');
     const read = new Set([...source.matchAll(/\b(?:str|int|bool|oneOf|list|httpsOrigin|file)(?:<[^>]+>)?\('([A-Z_]+)'/g)].map((m) => m[1]));
     for (const row of Object.values(GRAPH_LIMITS)) read.add(row.env);
     expect(read.size).toBeGreaterThan(10);

@@ -45,7 +45,12 @@ export function memoryResolvers(data: MemoryData): object {
         return {
           edges,
           nodes,
-          pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+          pageInfo: {
+            hasNextPage: true,
+            hasPreviousPage: false,
+            startCursor: edges[0]?.cursor ?? null,
+            endCursor: edges.at(-1)?.cursor ?? null,
+          },
         };
       },
     },

@@ -41,17 +41,22 @@ export function naiveResolvers(rest: RestClient): object {
           if (ids.length >= wanted || typeof next !== 'string') break;
           page = await rest.getAbsolute<ODataPage<GraphCallRecord>>(next);
         }
-        const records = await Promise.all(ids.map((id) => rest.get<GraphCallRecord>(`/communications/callRecords/${encodeURIComponent(id)}`)));
+        const records = await Promise.all(
+          ids.map((id) => rest.get<GraphCallRecord>(`/communications/callRecords/${encodeURIComponent(id)}`)),
+        );
         return connection(records, typeof page['@odata.nextLink'] === 'string');
       },
     },
     Mutation: {
-      createCall: (_root: unknown, { input }: { input: CreateCallInput }) => rest.post<GraphCall>('/communications/calls', toCreateCallBody(input)),
+      createCall: (_root: unknown, { input }: { input: CreateCallInput }) =>
+        rest.post<GraphCall>('/communications/calls', toCreateCallBody(input)),
     },
     CallRecord: {
       organizer: (record: GraphCallRecord) => record.organizer_v2 ?? null,
-      participants: (record: GraphCallRecord) => rest.getAll(`/communications/callRecords/${encodeURIComponent(String(record.id))}/participants_v2`),
-      sessions: (record: GraphCallRecord) => rest.getAll(`/communications/callRecords/${encodeURIComponent(String(record.id))}/sessions?$expand=segments`),
+      participants: (record: GraphCallRecord) =>
+        rest.getAll(`/communications/callRecords/${encodeURIComponent(String(record.id))}/participants_v2`),
+      sessions: (record: GraphCallRecord) =>
+        rest.getAll(`/communications/callRecords/${encodeURIComponent(String(record.id))}/sessions?$expand=segments`),
     },
   };
 }

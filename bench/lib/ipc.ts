@@ -52,7 +52,10 @@ export interface Child<Ready> {
  * Forks `script` (a .ts file beside the bench, run through tsx) and waits for its ready message.
  * `execArgv` adds node flags (e.g. `--cpu-prof`).
  */
-export async function spawnChild<Ready>(script: string, options: { env?: Record<string, string>; execArgv?: string[] } = {}): Promise<Child<Ready>> {
+export async function spawnChild<Ready>(
+  script: string,
+  options: { env?: Record<string, string>; execArgv?: string[] } = {},
+): Promise<Child<Ready>> {
   const path = fileURLToPath(new URL(`../servers/${script}`, import.meta.url));
   const child: ChildProcess = fork(path, [], {
     // The condition resolves @comms-graphql/simulator to its sources, so the bench needs no build of it.
@@ -63,11 +66,13 @@ export async function spawnChild<Ready>(script: string, options: { env?: Record<
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   let nextId = 1;
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => {
-    exited = true;
-    for (const p of pending.values()) p.reject(new Error(`${script} exited`));
-    resolve();
-  }));
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      for (const p of pending.values()) p.reject(new Error(`${script} exited`));
+      resolve();
+    }),
+  );
   const ready = await new Promise<Ready>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited with ${String(code)} before it was ready`)));
     child.on('message', (msg: { ready?: Ready } & ReplyMessage) => {

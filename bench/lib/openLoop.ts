@@ -49,7 +49,13 @@ export async function openLoop(rate: number, durationS: number, op: (n: number) 
   });
   await Promise.all(running);
   const elapsedS = (performance.now() - t0) / 1000;
-  return { ok: latencies.length, failed, ...(firstError !== undefined ? { firstError } : {}), achievedRate: latencies.length / elapsedS, latency: summarize(latencies) };
+  return {
+    ok: latencies.length,
+    failed,
+    ...(firstError !== undefined ? { firstError } : {}),
+    achievedRate: latencies.length / elapsedS,
+    latency: summarize(latencies),
+  };
 }
 
 /** A GraphQL client for the gateway and baselines: undici keep-alive pool; errors in the answer throw. */

@@ -115,10 +115,26 @@ export function instrumentGraphClient(origin: string): {
 
   // The operation's own span, for the record: when the server got the request and finished answering.
   diagnostics.subscribe('http.server.request.start', () => {
-    if (recording) recording.push({ method: 'SERVER', path: 'request start', headers: {}, startMs: performance.now(), endMs: performance.now(), status: 0 });
+    if (recording)
+      recording.push({
+        method: 'SERVER',
+        path: 'request start',
+        headers: {},
+        startMs: performance.now(),
+        endMs: performance.now(),
+        status: 0,
+      });
   });
   diagnostics.subscribe('http.server.response.finish', () => {
-    if (recording) recording.push({ method: 'SERVER', path: 'response finish', headers: {}, startMs: performance.now(), endMs: performance.now(), status: 0 });
+    if (recording)
+      recording.push({
+        method: 'SERVER',
+        path: 'response finish',
+        headers: {},
+        startMs: performance.now(),
+        endMs: performance.now(),
+        status: 0,
+      });
   });
 
   return {

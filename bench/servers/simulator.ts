@@ -44,7 +44,11 @@ serve(
   {
     stats: () => simulator.control.stats(),
     mintToken: () => simulator.control.mintToken({ app: 'default' }),
-    rss: () => ({ rss: process.memoryUsage().rss, maxRss: process.resourceUsage().maxRSS * 1024, cpuUs: process.cpuUsage().user + process.cpuUsage().system }),
+    rss: () => ({
+      rss: process.memoryUsage().rss,
+      maxRss: process.resourceUsage().maxRSS * 1024,
+      cpuUs: process.cpuUsage().user + process.cpuUsage().system,
+    }),
     stop: async () => {
       await simulator.stop();
       setImmediate(() => process.exit(0));

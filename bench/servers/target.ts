@@ -58,7 +58,9 @@ async function start(): Promise<{ url: string; stop(): Promise<void> }> {
       clientId: sim.clientId,
       credential: { clientSecret: sim.clientSecret },
     });
-    const batch = { on: undefined, off: { batchMaxItems: 1, batchWindowMs: 0 }, window2: { batchWindowMs: 2 } }[process.env.BENCH_COALESCE ?? 'on'];
+    const batch = { on: undefined, off: { batchMaxItems: 1, batchWindowMs: 0 }, window2: { batchWindowMs: 2 } }[
+      process.env.BENCH_COALESCE ?? 'on'
+    ];
     const gateway = await createGateway({
       config,
       logger: createLogger(config.logLevel),
@@ -98,7 +100,12 @@ serve(
     resetCounters: () => instrument.reset(),
     startRecording: () => instrument.startRecording(),
     stopRecording: () => instrument.stopRecording(),
-    rss: () => ({ rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed, maxRss: process.resourceUsage().maxRSS * 1024, cpuUs: cpuUs() }),
+    rss: () => ({
+      rss: process.memoryUsage().rss,
+      heapUsed: process.memoryUsage().heapUsed,
+      maxRss: process.resourceUsage().maxRSS * 1024,
+      cpuUs: cpuUs(),
+    }),
     stop: async () => {
       // Measuring is over: a short drain, not the gateway's full grace period.
       await Promise.race([server.stop(), new Promise((resolve) => setTimeout(resolve, 2_000))]);

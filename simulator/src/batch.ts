@@ -173,7 +173,9 @@ function parseItem(r: unknown, index: number, version: GraphVersion): BatchItem 
   const versioned = /^\/(v1\.0|beta)(?=[/?]|$)/i.exec(url);
   if (versioned) {
     if (versioned[1]?.toLowerCase() !== version) {
-      throw badRequest(`${at}.url names version '${versioned[1] ?? ''}', but the batch was sent to '${version}'; a batch uses one version.`);
+      throw badRequest(
+        `${at}.url names version '${versioned[1] ?? ''}', but the batch was sent to '${version}'; a batch uses one version.`,
+      );
     }
     url = url.slice(versioned[0].length) || '/';
   }

@@ -91,7 +91,11 @@ export function createControl(deps: ControlDeps): SimulatorControl {
           ? (deps.apps.find((a) => a.name === 'default') ?? deps.apps[0])
           : deps.apps.find((a) => a.name.toLowerCase() === wanted || a.clientId.toLowerCase() === wanted);
       if (!app) {
-        throw new GraphHttpError(400, 'BadRequest', `app must name a registered app (${deps.apps.map((a) => a.name).join(', ')}), got '${options.app ?? ''}'.`);
+        throw new GraphHttpError(
+          400,
+          'BadRequest',
+          `app must name a registered app (${deps.apps.map((a) => a.name).join(', ')}), got '${options.app ?? ''}'.`,
+        );
       }
       const audience = options.audience ?? Object.keys(app.apiRoles ?? {})[0] ?? 'https://graph.microsoft.com';
       return deps.mint(app, {
@@ -106,7 +110,12 @@ export function createControl(deps: ControlDeps): SimulatorControl {
 }
 
 /** Serves `/_simulator/{stats,log,reset,fixtures,chaos,tokens}`; `subPath` is what follows `/_simulator`. */
-export async function handleControlRequest(control: SimulatorControl, method: string, subPath: string, body: unknown): Promise<SimResponse> {
+export async function handleControlRequest(
+  control: SimulatorControl,
+  method: string,
+  subPath: string,
+  body: unknown,
+): Promise<SimResponse> {
   const op = `${method} ${subPath.replace(/\/+$/, '')}`;
   switch (op) {
     case 'GET /stats':
@@ -117,7 +126,8 @@ export async function handleControlRequest(control: SimulatorControl, method: st
       control.reset();
       return { status: 204 };
     case 'POST /fixtures': {
-      const byName = isObject(body) && typeof body.name === 'string' && !('value' in body) && !('calls' in body) && !('callRecords' in body);
+      const byName =
+        isObject(body) && typeof body.name === 'string' && !('value' in body) && !('calls' in body) && !('callRecords' in body);
       const source = byName ? body.name : body;
       if (typeof source !== 'string' && !isObject(source)) {
         throw new GraphHttpError(400, 'BadRequest', 'The body must be a fixture document or {"name": "<bundled fixture>"}.');
@@ -127,7 +137,11 @@ export async function handleControlRequest(control: SimulatorControl, method: st
         return { status: 200, body: { loaded: control.loadFixtures(source as string | object, { merge }) } };
       } catch (err) {
         if (err instanceof GraphHttpError) throw err;
-        throw new GraphHttpError(400, 'BadRequest', `The fixtures could not be loaded: ${err instanceof Error ? err.message : String(err)}`);
+        throw new GraphHttpError(
+          400,
+          'BadRequest',
+          `The fixtures could not be loaded: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
     }
     case 'GET /chaos':
@@ -149,7 +163,11 @@ export async function handleControlRequest(control: SimulatorControl, method: st
       return { status: 200, body: { token_type: 'Bearer', access_token: token } };
     }
     default:
-      throw new GraphHttpError(404, 'ResourceNotFound', `No control operation '${op}'. Known: GET stats, GET log, POST reset, POST fixtures, GET|PUT chaos, POST tokens.`);
+      throw new GraphHttpError(
+        404,
+        'ResourceNotFound',
+        `No control operation '${op}'. Known: GET stats, GET log, POST reset, POST fixtures, GET|PUT chaos, POST tokens.`,
+      );
   }
 }
 

@@ -15,10 +15,7 @@ import type { Correlation } from './wire.js';
 import type { TokenVerifier } from './auth.js';
 
 /** A request body as it arrived: bytes from the socket or base64 from a batch item, or parsed JSON. */
-export type IncomingBody =
-  | { kind: 'none' }
-  | { kind: 'bytes'; bytes: Buffer }
-  | { kind: 'json'; value: unknown };
+export type IncomingBody = { kind: 'none' } | { kind: 'bytes'; bytes: Buffer } | { kind: 'json'; value: unknown };
 
 /** One Graph request entering the pipeline. */
 export interface GraphCall {

@@ -80,9 +80,14 @@ export function tooManyRequests(retryAfterSeconds: number): GraphHttpError {
 }
 
 export function serviceUnavailable(retryAfterSeconds: number): GraphHttpError {
-  return new GraphHttpError(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Retry after the delay in the Retry-After header.', {
-    'Retry-After': formatRetryAfter(retryAfterSeconds),
-  });
+  return new GraphHttpError(
+    503,
+    'serviceNotAvailable',
+    'The service is temporarily unavailable. Retry after the delay in the Retry-After header.',
+    {
+      'Retry-After': formatRetryAfter(retryAfterSeconds),
+    },
+  );
 }
 
 /** 504: the code Graph uses here is not documented; `gatewayTimeout` names the status. */

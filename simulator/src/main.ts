@@ -36,7 +36,8 @@ async function main(argv: readonly string[]): Promise<void> {
 }
 
 function banner(sim: RunningSimulator, caPath: string): string {
-  const app = sim.apps.find((a) => a.name === 'default' && a.clientSecret !== undefined) ?? sim.apps.find((a) => a.clientSecret !== undefined);
+  const app =
+    sim.apps.find((a) => a.name === 'default' && a.clientSecret !== undefined) ?? sim.apps.find((a) => a.clientSecret !== undefined);
   const o = sim.options;
   const lines = [
     'Microsoft Graph communications simulator',
@@ -45,8 +46,16 @@ function banner(sim: RunningSimulator, caPath: string): string {
     `  knownAuthorities   ["${sim.knownAuthority}"]`,
     `  Token endpoint     ${sim.tokenEndpoint}`,
     `  Tenant id          ${sim.tenantId}`,
-    ...(app ? [`  Client id          ${app.clientId}   (app '${app.name}': ${app.roles.join(', ')})`, `  Client secret      ${app.clientSecret ?? ''}`] : []),
-    `  Other apps         ${sim.apps.filter((a) => a !== app).map((a) => `${a.name} ${a.clientId}`).join('; ')}`,
+    ...(app
+      ? [
+          `  Client id          ${app.clientId}   (app '${app.name}': ${app.roles.join(', ')})`,
+          `  Client secret      ${app.clientSecret ?? ''}`,
+        ]
+      : []),
+    `  Other apps         ${sim.apps
+      .filter((a) => a !== app)
+      .map((a) => `${a.name} ${a.clientId}`)
+      .join('; ')}`,
     `  CA certificate     ${caPath}   (Node: NODE_EXTRA_CA_CERTS=${caPath})`,
     `  Control surface    ${sim.origin}/_simulator/{stats,log,reset,fixtures,chaos,tokens}`,
     `  Data               seed ${o.seed}, ${o.callRecordCount} call records, clock ${o.fixedNow ?? 'real time'}`,

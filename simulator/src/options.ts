@@ -466,7 +466,20 @@ export function loadSimulatorOptionsFromEnv(env: Readonly<Record<string, string 
 
 function parseChaosSpec(spec: string, problems: string[]): ChaosOptions | undefined {
   const fields = parsePairs(spec, 'SIMULATOR_CHAOS', problems);
-  const known = ['seed', 'p429', 'p503', 'p504', 'pDrop', 'pLost504', 'pLostDrop', 'latencyP', 'latencyMinMs', 'latencyMaxMs', 'retryAfterMinMs', 'retryAfterMaxMs'];
+  const known = [
+    'seed',
+    'p429',
+    'p503',
+    'p504',
+    'pDrop',
+    'pLost504',
+    'pLostDrop',
+    'latencyP',
+    'latencyMinMs',
+    'latencyMaxMs',
+    'retryAfterMinMs',
+    'retryAfterMaxMs',
+  ];
   const values: Record<string, number> = {};
   for (const [key, raw] of fields) {
     if (!known.includes(key)) {
@@ -491,7 +504,12 @@ function parseChaosSpec(spec: string, problems: string[]): ChaosOptions | undefi
     ...(values.pLostDrop !== undefined ? { pLostDrop: values.pLostDrop } : {}),
     ...(latency ? { latency } : {}),
     ...(values.retryAfterMinMs !== undefined || values.retryAfterMaxMs !== undefined
-      ? { retryAfterMs: { min: values.retryAfterMinMs ?? 1000, max: values.retryAfterMaxMs ?? Math.max(values.retryAfterMinMs ?? 1000, 5000) } }
+      ? {
+          retryAfterMs: {
+            min: values.retryAfterMinMs ?? 1000,
+            max: values.retryAfterMaxMs ?? Math.max(values.retryAfterMinMs ?? 1000, 5000),
+          },
+        }
       : {}),
   });
 }

@@ -6,9 +6,7 @@
 import type { Route, RouteParams } from './types.js';
 
 export type RouteMatch =
-  | { kind: 'found'; route: Route; params: RouteParams }
-  | { kind: 'methodNotAllowed'; allow: readonly string[] }
-  | { kind: 'notFound' };
+  { kind: 'found'; route: Route; params: RouteParams } | { kind: 'methodNotAllowed'; allow: readonly string[] } | { kind: 'notFound' };
 
 interface CompiledRoute {
   route: Route;

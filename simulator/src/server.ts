@@ -27,7 +27,8 @@ export async function listen(options: ListenOptions): Promise<SimulatorServer> {
   const server = createServer({ cert: options.certPem, key: options.keyPem, keepAliveTimeout: 5_000 }, (req, res) => {
     options.onRequest(req, res).catch((err: unknown) => {
       // The handler answers its own errors; this only guards against a failure while writing.
-      if (!res.headersSent) sendJson(res, { status: 500, body: { error: { code: 'generalException', message: 'An unexpected error occurred.' } } });
+      if (!res.headersSent)
+        sendJson(res, { status: 500, body: { error: { code: 'generalException', message: 'An unexpected error occurred.' } } });
       else res.destroy(err instanceof Error ? err : undefined);
     });
   });

@@ -72,10 +72,7 @@ export async function createServerCertificate(extraHosts: readonly string[] = []
       { name: 'extKeyUsage', serverAuth: true },
       {
         name: 'subjectAltName',
-        altNames: [
-          ...[...names].map((value) => ({ type: 2 as const, value })),
-          ...[...ips].map((ip) => ({ type: 7 as const, ip })),
-        ],
+        altNames: [...[...names].map((value) => ({ type: 2 as const, value })), ...[...ips].map((ip) => ({ type: 7 as const, ip }))],
       },
     ],
   });

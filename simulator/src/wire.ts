@@ -2,8 +2,7 @@
 import { randomUUID } from 'node:crypto';
 
 /** The Content-Type Graph sends with JSON bodies. */
-export const JSON_CONTENT_TYPE =
-  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+export const JSON_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 /** Graph's diagnostic header; support asks for it alongside request-id. */
 const AGS_DIAGNOSTIC = JSON.stringify({

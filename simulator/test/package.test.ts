@@ -41,7 +41,8 @@ function undeclaredPackages(files: readonly string[], declared: readonly string[
   const builtins = new Set(builtinModules);
   return [
     ...new Set(
-      files.flatMap(specifiers)
+      files
+        .flatMap(specifiers)
         .filter((s) => !s.startsWith('.') && !s.startsWith('node:') && !builtins.has(s))
         .map(packageName)
         .filter((name) => !declared.includes(name)),

@@ -83,7 +83,8 @@ export function jwtAuthentication(settings: ResolvedJwtAuth, logger: Logger): Ca
       for (const [permission, grant] of grants) {
         if (roles.includes(grant.role) || scopes.includes(grant.scope)) permissions.add(permission);
       }
-      const appId = typeof payload['azp'] === 'string' ? payload['azp'] : typeof payload['appid'] === 'string' ? payload['appid'] : undefined;
+      const appId =
+        typeof payload['azp'] === 'string' ? payload['azp'] : typeof payload['appid'] === 'string' ? payload['appid'] : undefined;
       return { kind: 'token', subject: payload.sub ?? '', ...(appId !== undefined ? { appId } : {}), permissions };
     },
     close: () => agent.close(),

@@ -21,7 +21,10 @@ export function forbidden(message: string): GatewayError {
 
 /** 503: the signing keys could not be fetched, so no token can be judged; the caller may retry. */
 export function keysUnavailable(): GatewayError {
-  const error = new GatewayError(GatewayErrorCode.UpstreamUnavailable, 'The token could not be validated now: the signing keys are unavailable. Retry shortly.');
+  const error = new GatewayError(
+    GatewayErrorCode.UpstreamUnavailable,
+    'The token could not be validated now: the signing keys are unavailable. Retry shortly.',
+  );
   error.extensions['http'] = { status: 503 };
   return error;
 }

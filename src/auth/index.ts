@@ -39,6 +39,9 @@ export function createCallerAuthentication(config: GatewayConfig, graph: GraphCl
     issuer: `${base}/v2.0`,
     ...(graph.caCertificate !== undefined ? { jwksCaCertificate: graph.caCertificate } : {}),
   };
-  log.info({ jwksUrl: resolved.jwksUrl, issuer: resolved.issuer, audience: auth.audience }, "caller authentication: bearer JWTs from the embedded simulator's token endpoint");
+  log.info(
+    { jwksUrl: resolved.jwksUrl, issuer: resolved.issuer, audience: auth.audience },
+    "caller authentication: bearer JWTs from the embedded simulator's token endpoint",
+  );
   return jwtAuthentication(resolved, log);
 }

@@ -53,7 +53,8 @@ export function requiredPermissions(
         }
       } else if (selection.name.value === '_entities') {
         const representations = selection.arguments?.find((a) => a.name.value === 'representations');
-        for (const permission of entityPermissions(representations ? valueOf(representations.value, variables) : undefined)) needed.add(permission);
+        for (const permission of entityPermissions(representations ? valueOf(representations.value, variables) : undefined))
+          needed.add(permission);
       } else {
         const permissions = ROOT_FIELD_PERMISSIONS[`${rootType}.${selection.name.value}`] ?? ALL_PERMISSIONS;
         for (const permission of permissions) needed.add(permission);

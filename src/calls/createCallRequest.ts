@@ -1,10 +1,5 @@
 import { badUserInput } from '../errors/index.js';
-import type {
-  CreateCallInput,
-  IdentitySetInput,
-  InvitationParticipantInfoInput,
-  MediaInfoInput,
-} from '../generated/graphql.js';
+import type { CreateCallInput, IdentitySetInput, InvitationParticipantInfoInput, MediaInfoInput } from '../generated/graphql.js';
 
 /**
  * Turns a CreateCallInput into Graph's create-call body (Graph docs: Create call), refusing, before anything is
@@ -25,7 +20,8 @@ export function toCreateCallBody(input: CreateCallInput): Record<string, unknown
   if (modalities.some((m) => (m as string) === 'unknownFutureValue')) {
     throw badUserInput('input.requestedModalities cannot contain UNKNOWN_FUTURE_VALUE', 'input.requestedModalities');
   }
-  if (new Set(modalities).size !== modalities.length) throw badUserInput('input.requestedModalities has duplicates', 'input.requestedModalities');
+  if (new Set(modalities).size !== modalities.length)
+    throw badUserInput('input.requestedModalities has duplicates', 'input.requestedModalities');
 
   if (sourceIdentity) {
     const slots = setSlots(sourceIdentity);
@@ -39,19 +35,26 @@ export function toCreateCallBody(input: CreateCallInput): Record<string, unknown
   const phoneTargets = targets.filter((t) => t.identity.phone);
 
   if (meeting) {
-    if (targets.length > 0) throw badUserInput('input.targets must be empty when joining a meeting (input.meetingInfo is set)', 'input.targets');
+    if (targets.length > 0)
+      throw badUserInput('input.targets must be empty when joining a meeting (input.meetingInfo is set)', 'input.targets');
     if (meeting.organizer) {
       if (!input.chatInfo) throw badUserInput('input.chatInfo is required to join a meeting by its organizer', 'input.chatInfo');
       if (!input.tenantId) throw badUserInput('input.tenantId is required to join a meeting', 'input.tenantId');
       checkIdentitySet(meeting.organizer.organizer, 'input.meetingInfo.organizer.organizer');
       if (!meeting.organizer.organizer.user) {
-        throw badUserInput('input.meetingInfo.organizer.organizer.user is required: the organizer is a user', 'input.meetingInfo.organizer.organizer.user');
+        throw badUserInput(
+          'input.meetingInfo.organizer.organizer.user is required: the organizer is a user',
+          'input.meetingInfo.organizer.organizer.user',
+        );
       }
     } else if (meeting.joinMeetingId) {
       if (input.chatInfo) throw badUserInput('input.chatInfo must be absent when joining by meeting id', 'input.chatInfo');
       if (!input.tenantId) throw badUserInput('input.tenantId is required to join a meeting', 'input.tenantId');
       if (!/^[0-9]{6,20}$/.test(meeting.joinMeetingId.joinMeetingId)) {
-        throw badUserInput('input.meetingInfo.joinMeetingId.joinMeetingId must be the meeting\'s numeric id', 'input.meetingInfo.joinMeetingId.joinMeetingId');
+        throw badUserInput(
+          "input.meetingInfo.joinMeetingId.joinMeetingId must be the meeting's numeric id",
+          'input.meetingInfo.joinMeetingId.joinMeetingId',
+        );
       }
       if (meeting.joinMeetingId.passcode !== null && meeting.joinMeetingId.passcode !== undefined) {
         checkLength(meeting.joinMeetingId.passcode, 1, 64, 'input.meetingInfo.joinMeetingId.passcode');
@@ -62,14 +65,17 @@ export function toCreateCallBody(input: CreateCallInput): Record<string, unknown
       throw badUserInput('input.meetingInfo must set one of organizer, joinMeetingId or token', 'input.meetingInfo');
     }
   } else {
-    if (targets.length === 0) throw badUserInput('input.targets must name at least one participant, or set input.meetingInfo to join a meeting', 'input.targets');
+    if (targets.length === 0)
+      throw badUserInput('input.targets must name at least one participant, or set input.meetingInfo to join a meeting', 'input.targets');
     if (input.chatInfo) throw badUserInput('input.chatInfo is only meaningful with input.meetingInfo', 'input.chatInfo');
-    if (targets.length > 5) throw badUserInput(`input.targets allows at most 5 participants in a group call, got ${targets.length}`, 'input.targets');
+    if (targets.length > 5)
+      throw badUserInput(`input.targets allows at most 5 participants in a group call, got ${targets.length}`, 'input.targets');
     if (targets.length > 1 && !sourceIdentity?.application) {
       throw badUserInput('input.source.identity.application is required for a group call (two or more targets)', 'input.source');
     }
     if (phoneTargets.length > 0) {
-      if (targets.length > 1) throw badUserInput('a phone number can only be called peer-to-peer: give exactly one target', 'input.targets');
+      if (targets.length > 1)
+        throw badUserInput('a phone number can only be called peer-to-peer: give exactly one target', 'input.targets');
       if (!sourceIdentity?.applicationInstance) {
         throw badUserInput('input.source.identity.applicationInstance is required to call a phone number', 'input.source');
       }
@@ -78,7 +84,10 @@ export function toCreateCallBody(input: CreateCallInput): Record<string, unknown
   }
   if (sourceIdentity?.applicationInstance && phoneTargets.length === 0 && !meeting) {
     // An application instance originates PSTN calls; for VoIP calls Graph expects the application.
-    throw badUserInput('input.source.identity.applicationInstance is for calls to phone numbers; use application for VoIP calls', 'input.source');
+    throw badUserInput(
+      'input.source.identity.applicationInstance is for calls to phone numbers; use application for VoIP calls',
+      'input.source',
+    );
   }
 
   const media = input.mediaConfig;
@@ -89,7 +98,11 @@ export function toCreateCallBody(input: CreateCallInput): Record<string, unknown
     mediaConfig = { '@odata.type': '#microsoft.graph.appHostedMediaConfig', blob: media.appHosted.blob };
   } else if (media.serviceHosted) {
     const prefetch = media.serviceHosted.preFetchMedia ?? [];
-    if (prefetch.length > 20) throw badUserInput(`input.mediaConfig.serviceHosted.preFetchMedia allows at most 20 files, got ${prefetch.length}`, 'input.mediaConfig.serviceHosted.preFetchMedia');
+    if (prefetch.length > 20)
+      throw badUserInput(
+        `input.mediaConfig.serviceHosted.preFetchMedia allows at most 20 files, got ${prefetch.length}`,
+        'input.mediaConfig.serviceHosted.preFetchMedia',
+      );
     prefetch.forEach((file, i) => checkHttpsUrl(file.uri, `input.mediaConfig.serviceHosted.preFetchMedia[${i}].uri`));
     mediaConfig = { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig', preFetchMedia: prefetch.map(mediaInfo) };
   } else {
@@ -129,7 +142,12 @@ export function toCreateCallBody(input: CreateCallInput): Record<string, unknown
     if (!/^19:[^\s]{1,500}@thread\.(v2|skype|tacv2)$/.test(threadId)) {
       throw badUserInput('input.chatInfo.threadId must be a Teams thread id like 19:meeting_...@thread.v2', 'input.chatInfo.threadId');
     }
-    body['chatInfo'] = { '@odata.type': '#microsoft.graph.chatInfo', threadId, messageId: messageId ?? '0', replyChainMessageId: replyChainMessageId ?? null };
+    body['chatInfo'] = {
+      '@odata.type': '#microsoft.graph.chatInfo',
+      threadId,
+      messageId: messageId ?? '0',
+      replyChainMessageId: replyChainMessageId ?? null,
+    };
   }
   if (input.callOptions) {
     const options = Object.fromEntries(Object.entries(input.callOptions).filter(([, v]) => typeof v === 'boolean'));
@@ -159,10 +177,14 @@ function checkIdentitySet(identity: IdentitySetInput, field: string): void {
     if (!value) continue;
     checkGuid(value.id, `${field}.${slot}.id`);
     if (value.tenantId !== null && value.tenantId !== undefined) checkGuid(value.tenantId, `${field}.${slot}.tenantId`);
-    if (value.displayName !== null && value.displayName !== undefined) checkLength(value.displayName, 1, 256, `${field}.${slot}.displayName`);
+    if (value.displayName !== null && value.displayName !== undefined)
+      checkLength(value.displayName, 1, 256, `${field}.${slot}.displayName`);
   }
   if (identity.phone && !/^\+[1-9][0-9]{6,14}$/.test(identity.phone.id)) {
-    throw badUserInput(`${field}.phone.id must be an E.164 phone number like +14255550100, got ${JSON.stringify(identity.phone.id.slice(0, 40))}`, `${field}.phone.id`);
+    throw badUserInput(
+      `${field}.phone.id must be an E.164 phone number like +14255550100, got ${JSON.stringify(identity.phone.id.slice(0, 40))}`,
+      `${field}.phone.id`,
+    );
   }
   if (identity.guest) {
     checkLength(identity.guest.displayName, 1, 256, `${field}.guest.displayName`);
@@ -183,10 +205,14 @@ function identitySet(identity: IdentitySetInput): Record<string, unknown> {
 }
 
 function invitation(target: InvitationParticipantInfoInput): Record<string, unknown> {
-  const out: Record<string, unknown> = { '@odata.type': '#microsoft.graph.invitationParticipantInfo', identity: identitySet(target.identity) };
+  const out: Record<string, unknown> = {
+    '@odata.type': '#microsoft.graph.invitationParticipantInfo',
+    identity: identitySet(target.identity),
+  };
   if (target.replacesCallId) out['replacesCallId'] = target.replacesCallId;
   if (typeof target.hidden === 'boolean') out['hidden'] = target.hidden;
-  if (typeof target.removeFromDefaultAudioRoutingGroup === 'boolean') out['removeFromDefaultAudioRoutingGroup'] = target.removeFromDefaultAudioRoutingGroup;
+  if (typeof target.removeFromDefaultAudioRoutingGroup === 'boolean')
+    out['removeFromDefaultAudioRoutingGroup'] = target.removeFromDefaultAudioRoutingGroup;
   return out;
 }
 
@@ -197,11 +223,16 @@ function mediaInfo(file: MediaInfoInput): Record<string, unknown> {
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 function checkGuid(value: string, field: string): void {
-  if (!GUID.test(value)) throw badUserInput(`${field} must be a GUID like 8b081ef6-4792-4def-b2c9-c363a1bf41d5, got ${JSON.stringify(value.slice(0, 64))}`, field);
+  if (!GUID.test(value))
+    throw badUserInput(
+      `${field} must be a GUID like 8b081ef6-4792-4def-b2c9-c363a1bf41d5, got ${JSON.stringify(value.slice(0, 64))}`,
+      field,
+    );
 }
 
 function checkLength(value: string, min: number, max: number, field: string): void {
-  if (value.length < min || value.length > max) throw badUserInput(`${field} must be ${min} to ${max} characters, got ${value.length}`, field);
+  if (value.length < min || value.length > max)
+    throw badUserInput(`${field} must be ${min} to ${max} characters, got ${value.length}`, field);
 }
 
 function checkHttpsUrl(value: string, field: string): void {

@@ -11,8 +11,7 @@ export type RuntimeEnv = 'development' | 'production' | 'test';
 export type ApiVersion = 'v1.0' | 'beta';
 
 export type AzureCredential =
-  | { kind: 'secret'; clientSecret: string }
-  | { kind: 'certificate'; privateKeyPem: string; certificatePem: string };
+  { kind: 'secret'; clientSecret: string } | { kind: 'certificate'; privateKeyPem: string; certificatePem: string };
 
 /** Real Microsoft Graph, reached with an app registration's client credentials. */
 export interface AzureGraphSettings {
@@ -117,7 +116,9 @@ function readGraph(read: EnvReader): AzureGraphSettings | SimulatorGraphSettings
     const key = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(pem)?.[0];
     const cert = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
     if (pem && (!key || !cert)) {
-      read.problem(`AZURE_CLIENT_CERTIFICATE_PATH must name a PEM file holding both the certificate and its unencrypted private key (${certPath})`);
+      read.problem(
+        `AZURE_CLIENT_CERTIFICATE_PATH must name a PEM file holding both the certificate and its unencrypted private key (${certPath})`,
+      );
     }
     credential = { kind: 'certificate', privateKeyPem: key ?? '', certificatePem: cert ?? '' };
   }

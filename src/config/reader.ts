@@ -54,7 +54,10 @@ export class EnvReader {
 
   /** Comma-separated values, trimmed, blanks dropped. */
   list(key: string): string[] {
-    return (this.str(key) ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+    return (this.str(key) ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
   }
 
   /** An origin (`https://host[:port]`) without path, query or credentials. */

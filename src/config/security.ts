@@ -156,7 +156,10 @@ function readAuth(read: EnvReader, graphKind: 'azure' | 'simulator'): CallerAuth
         scope: read.str('AUTH_SCOPE_CALL_RECORDS_READ') ?? 'callrecords.read',
       },
       'calls.read': { role: read.str('AUTH_ROLE_CALLS_READ') ?? 'Calls.Read', scope: read.str('AUTH_SCOPE_CALLS_READ') ?? 'calls.read' },
-      'calls.create': { role: read.str('AUTH_ROLE_CALLS_CREATE') ?? 'Calls.Create', scope: read.str('AUTH_SCOPE_CALLS_CREATE') ?? 'calls.create' },
+      'calls.create': {
+        role: read.str('AUTH_ROLE_CALLS_CREATE') ?? 'Calls.Create',
+        scope: read.str('AUTH_SCOPE_CALLS_CREATE') ?? 'calls.create',
+      },
     },
   };
 }

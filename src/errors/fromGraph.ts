@@ -29,7 +29,12 @@ export function toGatewayError(error: unknown, context: UpstreamContext = {}): G
     );
   }
   if (error instanceof GraphTransportError) {
-    const what = error.kind === 'deadline' ? 'did not answer within the operation deadline' : error.kind === 'timeout' ? 'timed out' : 'could not be reached';
+    const what =
+      error.kind === 'deadline'
+        ? 'did not answer within the operation deadline'
+        : error.kind === 'timeout'
+          ? 'timed out'
+          : 'could not be reached';
     return new GatewayError(GatewayErrorCode.UpstreamUnavailable, `Microsoft Graph ${what}.`, { clientRequestId: error.clientRequestId });
   }
   if (error instanceof GraphCircuitOpenError) {
@@ -44,10 +49,18 @@ export function toGatewayError(error: unknown, context: UpstreamContext = {}): G
     return new GatewayError(GatewayErrorCode.UpstreamRejected, 'Graph returned a link to a host other than its own; it was not followed.');
   }
   if (error instanceof TokenAcquisitionError) {
-    return new GatewayError(GatewayErrorCode.UpstreamAuthFailed, 'The gateway could not obtain a Microsoft Graph token for its app registration.');
+    return new GatewayError(
+      GatewayErrorCode.UpstreamAuthFailed,
+      'The gateway could not obtain a Microsoft Graph token for its app registration.',
+    );
   }
   if (error instanceof GraphError) return fromGraphError(error, context);
-  return new GatewayError(GatewayErrorCode.InternalServerError, 'Unexpected error.', {}, error instanceof Error ? error : new Error(String(error)));
+  return new GatewayError(
+    GatewayErrorCode.InternalServerError,
+    'Unexpected error.',
+    {},
+    error instanceof Error ? error : new Error(String(error)),
+  );
 }
 
 function fromGraphError(error: GraphError, context: UpstreamContext): GatewayError {
@@ -58,12 +71,18 @@ function fromGraphError(error: GraphError, context: UpstreamContext): GatewayErr
       ? new GatewayError(GatewayErrorCode.BadUserInput, `Graph refused the request: ${error.message}`, details)
       : new GatewayError(GatewayErrorCode.UpstreamRejected, `Graph refused a request the gateway built: ${error.message}`, details);
   }
-  if (status === 401) return new GatewayError(GatewayErrorCode.UpstreamAuthFailed, 'Graph rejected the gateway\'s credentials.', details);
+  if (status === 401) return new GatewayError(GatewayErrorCode.UpstreamAuthFailed, "Graph rejected the gateway's credentials.", details);
   if (status === 403) {
-    return new GatewayError(GatewayErrorCode.Forbidden, 'The gateway\'s app registration lacks the Graph permission this needs.', details);
+    return new GatewayError(GatewayErrorCode.Forbidden, "The gateway's app registration lacks the Graph permission this needs.", details);
   }
-  if (status === 404) return new GatewayError(GatewayErrorCode.NotFound, 'Graph has no such resource (unknown id, ended call, or a call record older than 30 days).', details);
-  if (status === 409 || status === 412) return new GatewayError(GatewayErrorCode.Conflict, `Graph reports a conflict: ${error.message}`, details);
+  if (status === 404)
+    return new GatewayError(
+      GatewayErrorCode.NotFound,
+      'Graph has no such resource (unknown id, ended call, or a call record older than 30 days).',
+      details,
+    );
+  if (status === 409 || status === 412)
+    return new GatewayError(GatewayErrorCode.Conflict, `Graph reports a conflict: ${error.message}`, details);
   if (status === 429) {
     const retryAfterSeconds = error.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(error.retryAfterMs / 1000));
     return new GatewayError(

@@ -105,7 +105,9 @@ export class BatchTransport {
             return resolve(new TypeError(`batch() carries GET requests only, got ${String(req.method)} ${req.path}`));
           }
           if (typeof req.path !== 'string' || !req.path.startsWith('/') || req.path.startsWith('//')) {
-            return resolve(new TypeError(`path must be relative to the versioned Graph base and start with one "/", got ${JSON.stringify(req.path)}`));
+            return resolve(
+              new TypeError(`path must be relative to the versioned Graph base and start with one "/", got ${JSON.stringify(req.path)}`),
+            );
           }
           if (signal?.aborted) return resolve(signal.reason as Error);
           let deadlineTimer: ReturnType<typeof setTimeout> | undefined;
@@ -171,12 +173,15 @@ export class BatchTransport {
     if (this.timer !== undefined && this.timerAt <= at) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timerAt = at;
-    this.timer = setTimeout(() => {
-      const due = this.timerAt;
-      this.timer = undefined;
-      this.timerAt = Infinity;
-      this.flush(due);
-    }, Math.max(0, at - this.clock.now()));
+    this.timer = setTimeout(
+      () => {
+        const due = this.timerAt;
+        this.timer = undefined;
+        this.timerAt = Infinity;
+        this.flush(due);
+      },
+      Math.max(0, at - this.clock.now()),
+    );
   }
 
   /** Aborts an in-flight request once nobody waits for it any more. */
@@ -327,7 +332,8 @@ export class BatchTransport {
     // One wait for the whole group: the largest Retry-After among them, else backoff.
     const attempt = Math.max(...retry.flatMap((r) => r.slots.map((s) => s.attempts)));
     const hinted = retry.map((r) => r.retryAfterMs).filter((ms): ms is number => ms !== undefined);
-    const wait = hinted.length > 0 ? Math.max(...hinted) : backoffDelay(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs, this.clock.random);
+    const wait =
+      hinted.length > 0 ? Math.max(...hinted) : backoffDelay(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs, this.clock.random);
     for (const { slots, error } of retry) {
       let requeued = false;
       // The budget is asked last and once per item, so it pays only for a retry that would be taken.

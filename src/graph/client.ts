@@ -41,7 +41,10 @@ export interface GraphClient {
    * Follows an absolute `@odata.nextLink` (or `sessions@odata.nextLink`, ...) after checking that its
    * scheme, host and version prefix are the configured Graph endpoint's; rejects otherwise.
    */
-  followLink<T = unknown>(absoluteUrl: string, options?: GraphRequestOptions & { headers?: Record<string, string> }): Promise<GraphResponse<T>>;
+  followLink<T = unknown>(
+    absoluteUrl: string,
+    options?: GraphRequestOptions & { headers?: Record<string, string> },
+  ): Promise<GraphResponse<T>>;
   /** Converts an absolute Graph URL into a relative path after the same check; throws if foreign. */
   toRelative(absoluteUrl: string): string;
   /** Stops timers and closes sockets. */
@@ -123,7 +126,10 @@ export function createGraphClient(config: GraphClientConfig, deps: GraphClientDe
   const endpoint = new GraphEndpoint(resolved.graphOrigin, resolved.apiVersion);
   const protection = {
     limiter: new ConcurrencyLimiter({ maxInFlight: limits.maxConcurrency }, clock),
-    budget: new RetryBudget({ percent: limits.retryBudgetPercent, minPerSecond: limits.retryBudgetMinPerSecond, windowMs: limits.retryBudgetWindowMs }, clock),
+    budget: new RetryBudget(
+      { percent: limits.retryBudgetPercent, minPerSecond: limits.retryBudgetMinPerSecond, windowMs: limits.retryBudgetWindowMs },
+      clock,
+    ),
     breaker: limits.breakerEnabled
       ? new CircuitBreaker(
           {
@@ -230,7 +236,10 @@ export function createGraphClient(config: GraphClientConfig, deps: GraphClientDe
         (error: unknown) => {
           if (closed) return;
           const waitMs = Math.min(30_000, 1000 * 2 ** Math.min(n, 5));
-          logger.warn({ err: error instanceof Error ? { name: error.name, message: error.message } : String(error), retryInMs: waitMs }, 'graph token not obtained yet');
+          logger.warn(
+            { err: error instanceof Error ? { name: error.name, message: error.message } : String(error), retryInMs: waitMs },
+            'graph token not obtained yet',
+          );
           warmUpTimer = setTimeout(() => attempt(n + 1), waitMs);
           warmUpTimer.unref();
         },

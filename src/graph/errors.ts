@@ -119,7 +119,9 @@ export class GraphCircuitOpenError extends Error {
     readonly method: string,
     readonly path: string,
   ) {
-    super(`${method} ${path.split('?')[0] ?? ''}: circuit open (sustained Graph failures), retry after ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s`);
+    super(
+      `${method} ${path.split('?')[0] ?? ''}: circuit open (sustained Graph failures), retry after ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s`,
+    );
     this.name = 'GraphCircuitOpenError';
   }
 }

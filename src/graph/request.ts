@@ -176,5 +176,15 @@ export interface GraphClientStats {
 }
 
 export function emptyStats(): GraphClientStats {
-  return { httpRequests: 0, retries: 0, batchRequests: 0, batchSizes: [], singleGets: 0, itemRetries: 0, outcomeUnknown: 0, retriesDenied: 0, circuitRejections: 0 };
+  return {
+    httpRequests: 0,
+    retries: 0,
+    batchRequests: 0,
+    batchSizes: [],
+    singleGets: 0,
+    itemRetries: 0,
+    outcomeUnknown: 0,
+    retriesDenied: 0,
+    circuitRejections: 0,
+  };
 }

@@ -98,11 +98,16 @@ export function resolveLimits(given: Partial<Record<GraphLimitName, unknown>>, p
 export type NationalCloud = 'global' | 'usgov' | 'usgovdod';
 
 /** Graph docs: national clouds. China (21Vianet) is absent on purpose: calls and callRecords are not offered there. */
-export const NATIONAL_CLOUDS: Readonly<Record<NationalCloud, { readonly graphOrigin: string; readonly authorityHost: string }>> = Object.freeze({
-  global: { graphOrigin: 'https://graph.microsoft.com', authorityHost: 'https://login.microsoftonline.com' },
-  usgov: { graphOrigin: 'https://graph.microsoft.us', authorityHost: 'https://login.microsoftonline.us' },
-  usgovdod: { graphOrigin: 'https://dod-graph.microsoft.us', authorityHost: 'https://login.microsoftonline.us' },
-});
+export const NATIONAL_CLOUDS: Readonly<Record<NationalCloud, { readonly graphOrigin: string; readonly authorityHost: string }>> =
+  Object.freeze({
+    global: { graphOrigin: 'https://graph.microsoft.com', authorityHost: 'https://login.microsoftonline.com' },
+    usgov: { graphOrigin: 'https://graph.microsoft.us', authorityHost: 'https://login.microsoftonline.us' },
+    usgovdod: { graphOrigin: 'https://dod-graph.microsoft.us', authorityHost: 'https://login.microsoftonline.us' },
+  });
 
-export const CHINA_HOSTS: readonly string[] = ['microsoftgraph.chinacloudapi.cn', 'login.chinacloudapi.cn', 'login.partner.microsoftonline.cn'];
+export const CHINA_HOSTS: readonly string[] = [
+  'microsoftgraph.chinacloudapi.cn',
+  'login.chinacloudapi.cn',
+  'login.partner.microsoftonline.cn',
+];
 export const CHINA_REFUSAL = 'the China cloud (21Vianet) is not supported: Microsoft Graph offers no calls or callRecords APIs there';

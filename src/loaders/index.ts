@@ -30,7 +30,13 @@ export interface Loaders {
 export function createLoaders(graph: OperationGraph): Loaders {
   return {
     call: new DataLoader<EntityKey, GraphCall, string>(
-      (keys) => loadMerged(keys, (key) => key.id, (id, select) => `/communications/calls/${segment(id)}${query(select)}`, graph),
+      (keys) =>
+        loadMerged(
+          keys,
+          (key) => key.id,
+          (id, select) => `/communications/calls/${segment(id)}${query(select)}`,
+          graph,
+        ),
       { cacheKeyFn: (key) => `${key.id}\0${key.select.join(',')}` },
     ),
     callRecord: new DataLoader<CallRecordKey, GraphCallRecord, string>(
@@ -41,9 +47,7 @@ export function createLoaders(graph: OperationGraph): Loaders {
           (_group, select, key) => `/communications/callRecords/${segment(key.id)}${query(select, key.expand)}`,
           graph,
         );
-        return Promise.all(
-          results.map((result) => (result instanceof Error ? result : drainExpandedCollections(graph, result))),
-        );
+        return Promise.all(results.map((result) => (result instanceof Error ? result : drainExpandedCollections(graph, result))));
       },
       { cacheKeyFn: (key) => `${key.id}\0${key.expand ?? ''}\0${key.select.join(',')}` },
     ),

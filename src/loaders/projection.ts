@@ -9,9 +9,27 @@ import type { SelectionTree } from './selection.js';
 /** GraphQL field on Call -> Graph property. Call fields keep Graph's names. */
 const CALL_PROPERTIES: Readonly<Record<string, string>> = Object.fromEntries(
   [
-    'id', 'callbackUri', 'callChainId', 'callOptions', 'callRoutes', 'chatInfo', 'direction', 'incomingContext',
-    'mediaConfig', 'mediaState', 'meetingInfo', 'myParticipantId', 'requestedModalities', 'resultInfo', 'source',
-    'state', 'subject', 'targets', 'tenantId', 'toneInfo', 'transcription',
+    'id',
+    'callbackUri',
+    'callChainId',
+    'callOptions',
+    'callRoutes',
+    'chatInfo',
+    'direction',
+    'incomingContext',
+    'mediaConfig',
+    'mediaState',
+    'meetingInfo',
+    'myParticipantId',
+    'requestedModalities',
+    'resultInfo',
+    'source',
+    'state',
+    'subject',
+    'targets',
+    'tenantId',
+    'toneInfo',
+    'transcription',
   ].map((name) => [name, name]),
 );
 

@@ -22,7 +22,9 @@ export interface OperationObservabilityOptions<TContext extends BaseContext> {
  * concurrent operations share `$batch` requests, so the Graph-side count is in the metrics). An operation that
  * failed carries `outcome: "error"` and `errorCodes`, the distinct `extensions.code`s of its answer.
  */
-export function operationObservabilityPlugin<TContext extends BaseContext>(options: OperationObservabilityOptions<TContext>): ApolloServerPlugin<TContext> {
+export function operationObservabilityPlugin<TContext extends BaseContext>(
+  options: OperationObservabilityOptions<TContext>,
+): ApolloServerPlugin<TContext> {
   const { logger, metrics, describe } = options;
   return {
     async requestDidStart() {

@@ -40,9 +40,10 @@ export async function loadCallRecordsPage(
   request: ConnectionRequest,
 ): Promise<CallRecordConnectionResult> {
   const { graph, codec } = deps;
-  let position: CursorPosition = request.after !== undefined
-    ? codec.decode(request.after, request.filterDigest)
-    : { path: firstPagePath(request), pageSize: graphPageSize(request.first), index: 0 };
+  let position: CursorPosition =
+    request.after !== undefined
+      ? codec.decode(request.after, request.filterDigest)
+      : { path: firstPagePath(request), pageSize: graphPageSize(request.first), index: 0 };
 
   const nodes: GraphCallRecord[] = [];
   const positions: CursorPosition[] = [];
@@ -53,7 +54,12 @@ export async function loadCallRecordsPage(
     // points at the page where it stopped.
     for await (const page of graph.pages<GraphCallRecord>(position.path, { Prefer: `odata.maxpagesize=${pageSize}` })) {
       const values = Array.isArray(page.body.value) ? page.body.value : [];
-      const taken = await completeSelection(deps.loaders, page.path, values.slice(index, index + request.first - nodes.length), request.select);
+      const taken = await completeSelection(
+        deps.loaders,
+        page.path,
+        values.slice(index, index + request.first - nodes.length),
+        request.select,
+      );
       taken.forEach((record, offset) => {
         const next = index + offset + 1;
         nodes.push(record);

@@ -31,7 +31,10 @@ export class CursorCodec {
 
   /** A stable digest of a filter (any JSON value), so a cursor can be bound to it. */
   static filterDigest(filter: unknown): string {
-    return createHash('sha256').update(stableJson(filter ?? null)).digest('base64url').slice(0, 22);
+    return createHash('sha256')
+      .update(stableJson(filter ?? null))
+      .digest('base64url')
+      .slice(0, 22);
   }
 
   encode(position: CursorPosition, filterDigest: string): string {

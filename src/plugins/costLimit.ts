@@ -92,7 +92,9 @@ export function costLimitPlugin<TContext extends object>(options: CostLimitOptio
           if (!operation) return Promise.resolve();
           const cost = operationCost(schema, document, operation, request.variables ?? {}, options.paging);
           if (cost > options.maxCost) {
-            throw operationRefused(`Operation cost limit of ${options.maxCost} exceeded, found ${cost}: ask for fewer records (first) or fewer fields.`);
+            throw operationRefused(
+              `Operation cost limit of ${options.maxCost} exceeded, found ${cost}: ask for fewer records (first) or fewer fields.`,
+            );
           }
           return Promise.resolve();
         },

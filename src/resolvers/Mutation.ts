@@ -10,7 +10,10 @@ export const Mutation: MutationResolvers = {
       // Not idempotent: the client retries it only on 429, when Graph has certainly not acted. Graph's 400 is
       // about the caller's input.
       const response = await graph.request<GraphCall>({ method: 'POST', path: '/communications/calls', body }, { userSuppliedBody: true });
-      logger.info({ callId: response.body.id, clientRequestId: response.clientRequestId, graphRequestId: response.requestId }, 'call created');
+      logger.info(
+        { callId: response.body.id, clientRequestId: response.clientRequestId, graphRequestId: response.requestId },
+        'call created',
+      );
       return response.body;
     } catch (error) {
       // A failed placement is worth a log line of its own (with both request ids), whatever the caller does next.

@@ -11,7 +11,10 @@ const GRAPH_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,127}$/;
 
 export function checkId(id: string, argument = 'id'): string {
   if (!GRAPH_ID.test(id)) {
-    throw badUserInput(`${argument} must be a Graph id (letters, digits and dashes, at most 128), got ${JSON.stringify(id.slice(0, 80))}`, argument);
+    throw badUserInput(
+      `${argument} must be a Graph id (letters, digits and dashes, at most 128), got ${JSON.stringify(id.slice(0, 80))}`,
+      argument,
+    );
   }
   return id;
 }

@@ -8,7 +8,11 @@
 export function odataTypeName(value: unknown): string | undefined {
   const raw = rawOdataType(value);
   if (raw === null) return undefined;
-  const short = raw.slice(raw.lastIndexOf('.') + 1).replace(/^#/, '').trim().toLowerCase();
+  const short = raw
+    .slice(raw.lastIndexOf('.') + 1)
+    .replace(/^#/, '')
+    .trim()
+    .toLowerCase();
   return short === '' ? undefined : short;
 }
 

@@ -32,7 +32,10 @@ export function cacheHintsPlugin<TContext extends BaseContext>(): ApolloServerPl
               if (cacheControl === undefined) return;
               if (info.fieldName === '_entities' && info.parentType.name === info.schema.getQueryType()?.name) {
                 cacheControl.setCacheHint(allCallRecords(args) ? RECORD_HINT : { maxAge: 0 });
-              } else if (isCompositeType(getNamedType(info.returnType)) && (getNamedType(info.returnType).name === 'CallRecord' || insideCallRecord(info))) {
+              } else if (
+                isCompositeType(getNamedType(info.returnType)) &&
+                (getNamedType(info.returnType).name === 'CallRecord' || insideCallRecord(info))
+              ) {
                 cacheControl.setCacheHint(RECORD_HINT);
               }
             },
@@ -45,11 +48,16 @@ export function cacheHintsPlugin<TContext extends BaseContext>(): ApolloServerPl
 
 function allCallRecords(args: unknown): boolean {
   const representations = (args as { representations?: unknown }).representations;
-  return Array.isArray(representations) && representations.length > 0 && representations.every((r) => (r as { __typename?: unknown })?.__typename === 'CallRecord');
+  return (
+    Array.isArray(representations) &&
+    representations.length > 0 &&
+    representations.every((r) => (r as { __typename?: unknown })?.__typename === 'CallRecord')
+  );
 }
 
 /** True when the field's parent, or any object above it in the path, is a CallRecord (`typename` is a key's parent type). */
 function insideCallRecord(info: GraphQLResolveInfo): boolean {
-  for (let path: GraphQLResolveInfo['path'] | undefined = info.path; path !== undefined; path = path.prev) if (path.typename === 'CallRecord') return true;
+  for (let path: GraphQLResolveInfo['path'] | undefined = info.path; path !== undefined; path = path.prev)
+    if (path.typename === 'CallRecord') return true;
   return false;
 }

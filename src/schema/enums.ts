@@ -96,7 +96,8 @@ export function applyWireEnums(schema: GraphQLSchema, options: WireEnumOptions =
   for (const enumType of enums) wireEnum(enumType, warn);
   for (const { target, ast } of defaults) {
     const value = valueFromAST(ast, target.type);
-    if (value === undefined) throw new Error(`Default value ${print(ast)} of "${target.name}" does not fit its type ${String(target.type)}`);
+    if (value === undefined)
+      throw new Error(`Default value ${print(ast)} of "${target.name}" does not fit its type ${String(target.type)}`);
     target.defaultValue = value;
   }
   return schema;

@@ -91,10 +91,14 @@ export function createOperationGraph(client: GraphClient, deadline: number): Ope
     request,
     async batchGet<T>(paths: readonly string[]) {
       count.batchItems += paths.length;
-      const results = await client.batch<T>(paths.map((path) => ({ method: 'GET' as const, path })), { deadline });
+      const results = await client.batch<T>(
+        paths.map((path) => ({ method: 'GET' as const, path })),
+        { deadline },
+      );
       return paths.map((_path, i) => {
         const result = results[i];
-        if (result === undefined) return toGatewayError(new Error(`the $batch transport answered ${results.length} of ${paths.length} items`));
+        if (result === undefined)
+          return toGatewayError(new Error(`the $batch transport answered ${results.length} of ${paths.length} items`));
         return result instanceof Error ? toGatewayError(result) : result.body;
       });
     },

@@ -22,15 +22,25 @@ let rest: RestClient;
 let callId: string;
 
 beforeAll(async () => {
-  stack = await startStack({ simulator: { callRecordCount: 20, now: '2026-11-20T12:00:00Z', callEstablishDelayMs: 0, throttle: { callRecord: { limit: 10_000, windowMs: 20_000 } } } });
+  stack = await startStack({
+    simulator: {
+      callRecordCount: 20,
+      now: '2026-11-20T12:00:00Z',
+      callEstablishDelayMs: 0,
+      throttle: { callRecord: { limit: 10_000, windowMs: 20_000 } },
+    },
+  });
   rest = createRestClient({
     graphBaseUrl: stack.simulator.graphBaseUrl,
     caCertificate: stack.simulator.caCertificate,
     token: await stack.simulator.control.mintToken(),
   });
-  callId = String((await rest.post<{ id: string }>('/communications/calls', toCreateCallBody(CREATE_CALL_INPUT as unknown as CreateCallInput))).id);
+  callId = String(
+    (await rest.post<{ id: string }>('/communications/calls', toCreateCallBody(CREATE_CALL_INPUT as unknown as CreateCallInput))).id,
+  );
   // The call must have settled, or the two servers may read it in different states.
-  while ((await rest.get<{ state: string }>(`/communications/calls/${callId}`)).state !== 'established') await new Promise((r) => setTimeout(r, 10));
+  while ((await rest.get<{ state: string }>(`/communications/calls/${callId}`)).state !== 'established')
+    await new Promise((r) => setTimeout(r, 10));
 });
 
 afterAll(async () => {
@@ -41,7 +51,10 @@ afterAll(async () => {
 describe('bench baselines', () => {
   it('the naive resolvers answer the same records and call as the gateway', async () => {
     const schema = buildGatewaySchema(naiveResolvers(rest));
-    for (const [source, variables] of [[RECORDS, {}], [ONE_CALL_QUERY, { id: callId }]] as const) {
+    for (const [source, variables] of [
+      [RECORDS, {}],
+      [ONE_CALL_QUERY, { id: callId }],
+    ] as const) {
       const gateway = await stack.query(source, variables);
       const naive = await graphql({ schema, source, variableValues: variables });
       expect(naive.errors).toBeUndefined();
@@ -51,7 +64,10 @@ describe('bench baselines', () => {
 
   it('the in-memory resolvers answer the same records and call as the gateway', async () => {
     const schema = buildGatewaySchema(memoryResolvers(await loadMemoryData(rest, 3, [callId])));
-    for (const [source, variables] of [[RECORDS, {}], [ONE_CALL_QUERY, { id: callId }]] as const) {
+    for (const [source, variables] of [
+      [RECORDS, {}],
+      [ONE_CALL_QUERY, { id: callId }],
+    ] as const) {
       const gateway = await stack.query(source, variables);
       const memory = await graphql({ schema, source, variableValues: variables });
       expect(memory.errors).toBeUndefined();
@@ -68,8 +84,17 @@ describe('bench helpers', () => {
   });
 
   it('projects Graph JSON onto a selection, arrays element by element, or keeps top-level properties whole', () => {
-    const call = { id: '1', state: 'established', extra: 1, targets: [{ identity: { user: { id: 'u', displayName: 'U', tenantId: 't' } }, region: null }] };
-    expect(project(call, CALL_PROJECTION)).toEqual({ id: '1', state: 'established', targets: [{ identity: { user: { id: 'u', displayName: 'U' } } }] });
+    const call = {
+      id: '1',
+      state: 'established',
+      extra: 1,
+      targets: [{ identity: { user: { id: 'u', displayName: 'U', tenantId: 't' } }, region: null }],
+    };
+    expect(project(call, CALL_PROJECTION)).toEqual({
+      id: '1',
+      state: 'established',
+      targets: [{ identity: { user: { id: 'u', displayName: 'U' } } }],
+    });
     expect(project(call, topLevel(CALL_PROJECTION))).toEqual({ id: '1', state: 'established', targets: call.targets });
   });
 });

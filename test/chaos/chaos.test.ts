@@ -104,7 +104,8 @@ function problemsOf(outcome: Outcome): string[] {
   for (const [field, expected] of Object.entries(operation.expected ?? {})) {
     const actual = result.data?.[field];
     if (failedFields.has(field)) continue;
-    if (JSON.stringify(actual) !== JSON.stringify(expected)) problems.push(`${operation.name}: ${field} differs from the fault-free answer`);
+    if (JSON.stringify(actual) !== JSON.stringify(expected))
+      problems.push(`${operation.name}: ${field} differs from the fault-free answer`);
   }
   return problems;
 }
@@ -162,7 +163,11 @@ describe('reads under chaos', () => {
       );
       const id = created.data?.createCall.id;
       if (!id) throw new Error(`setup: createCall failed: ${JSON.stringify(created.errors)}`);
-      ops.push({ name: 'call', query: `query($id: ID!) { call(id: $id) { id state direction subject targets { identity { user { id } } } } }`, variables: { id } });
+      ops.push({
+        name: 'call',
+        query: `query($id: ID!) { call(id: $id) { id state direction subject targets { identity { user { id } } } } }`,
+        variables: { id },
+      });
     }
     ops.push({ name: 'calls', query: `{ calls { id state } }` });
 
@@ -182,7 +187,9 @@ describe('reads under chaos', () => {
     for (const id of ids.slice(0, 5)) {
       ops.push({ name: 'callRecord', query: `query($id: ID!) { callRecord(id: $id) { ${RECORD_FIELDS} } }`, variables: { id } });
     }
-    const aliased = ids.slice(5, 15).map((id, i) => `r${i}: callRecord(id: "${id}") { id type startDateTime sessions { id segments { id } } }`);
+    const aliased = ids
+      .slice(5, 15)
+      .map((id, i) => `r${i}: callRecord(id: "${id}") { id type startDateTime sessions { id segments { id } } }`);
     ops.push({ name: 'aliased callRecords ($batch)', query: `{ ${aliased.join('\n')} }` });
 
     // The oracle: every operation once, without faults.
@@ -226,7 +233,9 @@ describe('reads under chaos', () => {
     const faults = stack.simulator.control.log().filter((e) => e.fault !== undefined && e.fault !== 'throttled').length;
     const counts = codeCounts(outcomes);
     if (process.env.CHAOS_REPORT) {
-      process.stdout.write(`${JSON.stringify({ operations: outcomes.length, graphRequests: stats.total, injectedFaults: faults, slow: [...durations].sort((a, b) => b[1] - a[1]).slice(0, 8), p50: [...durations].sort((a, b) => a[1] - b[1])[500], answers: counts, gatewayClient: (stack.gateway.graph as InstrumentedGraphClient).stats() })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ operations: outcomes.length, graphRequests: stats.total, injectedFaults: faults, slow: [...durations].sort((a, b) => b[1] - a[1]).slice(0, 8), p50: [...durations].sort((a, b) => a[1] - b[1])[500], answers: counts, gatewayClient: (stack.gateway.graph as InstrumentedGraphClient).stats() })}\n`,
+      );
     }
 
     expect(FAULT_RATE).toBeGreaterThanOrEqual(0.2);
@@ -270,7 +279,11 @@ describe('createCall under chaos', () => {
     const before = new Set(stack.simulator.resources.snapshot().calls.map((c) => (c as { id: string }).id));
     stack.simulator.control.setChaos({ seed: 7, p429: 0.05, p504: 0.15, pDrop: 0.15, retryAfterMs: { min: 10, max: 50 } });
     const create = `mutation($input: CreateCallInput!) { createCall(input: $input) { id } }`;
-    const ops: Operation[] = Array.from({ length: 200 }, (_, i) => ({ name: `createCall ${i}`, query: create, variables: { input: callInput(i) } }));
+    const ops: Operation[] = Array.from({ length: 200 }, (_, i) => ({
+      name: `createCall ${i}`,
+      query: create,
+      variables: { input: callInput(i) },
+    }));
     const outcomes = await hammer(stack, ops, ops.length);
     stack.simulator.control.setChaos(null);
 
@@ -289,10 +302,16 @@ describe('createCall under chaos', () => {
     expect(byRequest.has('')).toBe(false);
     expect(byRequest.size).toBe(200);
     for (const [crid, seen] of byRequest) {
-      expect(seen.filter((p) => p.status !== 429), crid).toHaveLength(1);
+      expect(
+        seen.filter((p) => p.status !== 429),
+        crid,
+      ).toHaveLength(1);
     }
     // The simulator holds one call per successful create and none twice; an OUTCOME_UNKNOWN left at most one.
-    const held = stack.simulator.resources.snapshot().calls.map((c) => (c as { id: string }).id).filter((id) => !before.has(id));
+    const held = stack.simulator.resources
+      .snapshot()
+      .calls.map((c) => (c as { id: string }).id)
+      .filter((id) => !before.has(id));
     expect(new Set(held).size).toBe(held.length);
     for (const id of created) expect(held).toContain(id);
     const placed = posts.filter((p) => p.status === 201).length;
@@ -300,39 +319,49 @@ describe('createCall under chaos', () => {
     expect(placed).toBeLessThanOrEqual(created.length + unknown.length);
     expect(watch.escaped).toEqual([]);
     if (process.env.CHAOS_REPORT) {
-      process.stdout.write(`${JSON.stringify({ creates: 200, created: created.length, outcomeUnknown: unknown.length, simulatorCalls: held.length, posts: posts.length })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ creates: 200, created: created.length, outcomeUnknown: unknown.length, simulatorCalls: held.length, posts: posts.length })}\n`,
+      );
     }
   }, 60_000);
   it('reports OUTCOME_UNKNOWN, once, for calls Graph placed but whose answer was lost, and never places them twice', async () => {
     // A stack of its own: the circuit breaker must not carry failures over from the test before.
     const stack = await startStack({ simulator: { callEstablishDelayMs: 0, logCapacity: 20_000, callRecordCount: 10 }, env: GATEWAY_ENV });
     try {
-    const before = new Set(stack.simulator.resources.snapshot().calls.map((c) => (c as { id: string }).id));
-    // Faults after the simulator acted: the call exists, the gateway sees a 504 or a dropped connection.
-    stack.simulator.control.setChaos({ seed: 11, p429: 0.05, pLost504: 0.12, pLostDrop: 0.12, retryAfterMs: { min: 10, max: 50 } });
-    const create = `mutation($input: CreateCallInput!) { createCall(input: $input) { id } }`;
-    const ops: Operation[] = Array.from({ length: 100 }, (_, i) => ({ name: `createCall ${i}`, query: create, variables: { input: callInput(i) } }));
-    const outcomes = await hammer(stack, ops, ops.length);
-    stack.simulator.control.setChaos(null);
+      const before = new Set(stack.simulator.resources.snapshot().calls.map((c) => (c as { id: string }).id));
+      // Faults after the simulator acted: the call exists, the gateway sees a 504 or a dropped connection.
+      stack.simulator.control.setChaos({ seed: 11, p429: 0.05, pLost504: 0.12, pLostDrop: 0.12, retryAfterMs: { min: 10, max: 50 } });
+      const create = `mutation($input: CreateCallInput!) { createCall(input: $input) { id } }`;
+      const ops: Operation[] = Array.from({ length: 100 }, (_, i) => ({
+        name: `createCall ${i}`,
+        query: create,
+        variables: { input: callInput(i) },
+      }));
+      const outcomes = await hammer(stack, ops, ops.length);
+      stack.simulator.control.setChaos(null);
 
-    expect(outcomes.filter((o) => o.hung || !o.result)).toEqual([]);
-    const created = outcomes.flatMap((o) => (o.result?.data?.createCall ? [(o.result.data.createCall as { id: string }).id] : []));
-    const unknown = outcomes.flatMap((o) => (o.result?.errors ?? []).filter((e) => e.extensions?.code === 'OUTCOME_UNKNOWN'));
-    const posts = stack.simulator.control.log().filter((e) => e.method === 'POST' && e.route === 'calls.create');
-    const lost = posts.filter((p) => p.fault === 'lost504' || p.fault === 'lostDrop');
-    expect(lost.length).toBeGreaterThan(10);
-    // Each lost answer is an OUTCOME_UNKNOWN carrying the client-request-id of the POST that placed the call.
-    const unknownIds = new Set(unknown.map((e) => e.extensions?.clientRequestId));
-    for (const post of lost) expect(unknownIds.has(post.clientRequestId)).toBe(true);
-    // One POST per operation besides 429s: nothing was repeated after Graph acted.
-    const byRequest = new Map<string, number>();
-    for (const p of posts.filter((p) => p.status !== 429)) byRequest.set(p.clientRequestId ?? '', (byRequest.get(p.clientRequestId ?? '') ?? 0) + 1);
-    expect([...byRequest.values()].every((n) => n === 1)).toBe(true);
-    // The simulator holds one call per POST that reached it, the lost ones included, none twice.
-    const held = stack.simulator.resources.snapshot().calls.map((c) => (c as { id: string }).id).filter((id) => !before.has(id));
-    expect(new Set(held).size).toBe(held.length);
-    expect(held.length).toBe(created.length + lost.length);
-    expect(watch.escaped).toEqual([]);
+      expect(outcomes.filter((o) => o.hung || !o.result)).toEqual([]);
+      const created = outcomes.flatMap((o) => (o.result?.data?.createCall ? [(o.result.data.createCall as { id: string }).id] : []));
+      const unknown = outcomes.flatMap((o) => (o.result?.errors ?? []).filter((e) => e.extensions?.code === 'OUTCOME_UNKNOWN'));
+      const posts = stack.simulator.control.log().filter((e) => e.method === 'POST' && e.route === 'calls.create');
+      const lost = posts.filter((p) => p.fault === 'lost504' || p.fault === 'lostDrop');
+      expect(lost.length).toBeGreaterThan(10);
+      // Each lost answer is an OUTCOME_UNKNOWN carrying the client-request-id of the POST that placed the call.
+      const unknownIds = new Set(unknown.map((e) => e.extensions?.clientRequestId));
+      for (const post of lost) expect(unknownIds.has(post.clientRequestId)).toBe(true);
+      // One POST per operation besides 429s: nothing was repeated after Graph acted.
+      const byRequest = new Map<string, number>();
+      for (const p of posts.filter((p) => p.status !== 429))
+        byRequest.set(p.clientRequestId ?? '', (byRequest.get(p.clientRequestId ?? '') ?? 0) + 1);
+      expect([...byRequest.values()].every((n) => n === 1)).toBe(true);
+      // The simulator holds one call per POST that reached it, the lost ones included, none twice.
+      const held = stack.simulator.resources
+        .snapshot()
+        .calls.map((c) => (c as { id: string }).id)
+        .filter((id) => !before.has(id));
+      expect(new Set(held).size).toBe(held.length);
+      expect(held.length).toBe(created.length + lost.length);
+      expect(watch.escaped).toEqual([]);
     } finally {
       await stack.stop();
     }

@@ -59,34 +59,37 @@ function newClient(): ApolloClient {
 }
 
 describe('@apollo/client with relayStylePagination', () => {
-  it.each([7, 20])('pages through a filtered callRecords list with fetchMore (first=%i) to exactly the simulator\'s records, in order', async (first) => {
-    const from = new Date(Date.parse(NOW) - 10 * 24 * 3600 * 1000).toISOString();
-    const to = new Date(Date.parse(NOW) - 3 * 24 * 3600 * 1000).toISOString();
-    const expected = records
-      .filter((r) => r.startDateTime >= from && r.startDateTime < to)
-      .sort((a, b) => Date.parse(a.startDateTime) - Date.parse(b.startDateTime) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map((r) => r.id);
-    expect(expected.length).toBeGreaterThan(first * 3);
+  it.each([7, 20])(
+    "pages through a filtered callRecords list with fetchMore (first=%i) to exactly the simulator's records, in order",
+    async (first) => {
+      const from = new Date(Date.parse(NOW) - 10 * 24 * 3600 * 1000).toISOString();
+      const to = new Date(Date.parse(NOW) - 3 * 24 * 3600 * 1000).toISOString();
+      const expected = records
+        .filter((r) => r.startDateTime >= from && r.startDateTime < to)
+        .sort((a, b) => Date.parse(a.startDateTime) - Date.parse(b.startDateTime) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .map((r) => r.id);
+      expect(expected.length).toBeGreaterThan(first * 3);
 
-    const client = newClient();
-    const query = client.watchQuery({ query: RECORDS, variables: { filter: { startDateTime: { gte: from, lt: to } }, first } });
-    const subscription = query.subscribe(() => undefined);
-    try {
-      await firstValueFrom(query.pipe(filter((r) => r.dataState === 'complete')));
-      // What a UI renders: the list the cache holds, merged by the Relay policy after each fetchMore.
-      const merged = (): RecordsData['callRecords'] => client.readQuery({ query: RECORDS, variables: query.variables })!.callRecords;
-      let pages = 1;
-      while (merged().pageInfo.hasNextPage) {
-        await query.fetchMore({ variables: { after: merged().pageInfo.endCursor } });
-        pages += 1;
-        expect(pages).toBeLessThan(100);
+      const client = newClient();
+      const query = client.watchQuery({ query: RECORDS, variables: { filter: { startDateTime: { gte: from, lt: to } }, first } });
+      const subscription = query.subscribe(() => undefined);
+      try {
+        await firstValueFrom(query.pipe(filter((r) => r.dataState === 'complete')));
+        // What a UI renders: the list the cache holds, merged by the Relay policy after each fetchMore.
+        const merged = (): RecordsData['callRecords'] => client.readQuery({ query: RECORDS, variables: query.variables })!.callRecords;
+        let pages = 1;
+        while (merged().pageInfo.hasNextPage) {
+          await query.fetchMore({ variables: { after: merged().pageInfo.endCursor } });
+          pages += 1;
+          expect(pages).toBeLessThan(100);
+        }
+        const ids = merged().edges.map((e) => e.node.id);
+        expect(ids).toEqual(expected);
+        expect(pages).toBe(Math.ceil(expected.length / first));
+      } finally {
+        subscription.unsubscribe();
+        client.stop();
       }
-      const ids = merged().edges.map((e) => e.node.id);
-      expect(ids).toEqual(expected);
-      expect(pages).toBe(Math.ceil(expected.length / first));
-    } finally {
-      subscription.unsubscribe();
-      client.stop();
-    }
-  });
+    },
+  );
 });

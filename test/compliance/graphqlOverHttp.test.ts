@@ -30,7 +30,9 @@ async function audit(fetchFn: typeof fetch): Promise<Outcome[]> {
 }
 
 const failed = (outcomes: Outcome[], level: string): string[] =>
-  outcomes.filter((o) => o.name.startsWith(level) && o.result.status !== 'ok').map((o) => `${o.id} ${o.name}: ${'reason' in o.result ? o.result.reason : ''}`);
+  outcomes
+    .filter((o) => o.name.startsWith(level) && o.result.status !== 'ok')
+    .map((o) => `${o.id} ${o.name}: ${'reason' in o.result ? o.result.reason : ''}`);
 
 describe('GraphQL over HTTP (graphql-http serverAudits)', () => {
   it('passes every MUST audit, and fails only the SHOULDs the README lists with their reasons', async () => {

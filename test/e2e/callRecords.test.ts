@@ -66,13 +66,16 @@ describe('callRecords paging', () => {
   const inRange = () =>
     records.filter((r) => r.startDateTime >= from && r.startDateTime < to && new Date(r.startDateTime) >= retentionStart);
 
-  it.each([1, 7, 20, 60, 100])('walks a date-filtered set with first=%i: exactly the simulator\'s records, no duplicates, no gaps', async (first) => {
-    const expected = inRange().map((r) => r.id);
-    expect(expected.length).toBeGreaterThan(60);
-    const { ids } = await walk({ startDateTime: { gte: from, lt: to } }, first);
-    expect(new Set(ids).size).toBe(ids.length);
-    expect([...ids].sort()).toEqual([...expected].sort());
-  });
+  it.each([1, 7, 20, 60, 100])(
+    "walks a date-filtered set with first=%i: exactly the simulator's records, no duplicates, no gaps",
+    async (first) => {
+      const expected = inRange().map((r) => r.id);
+      expect(expected.length).toBeGreaterThan(60);
+      const { ids } = await walk({ startDateTime: { gte: from, lt: to } }, first);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect([...ids].sort()).toEqual([...expected].sort());
+    },
+  );
 
   it('walks a participant-filtered set to exactly the records that participant joined', async () => {
     const participant = records.flatMap((r) => r.participants_v2 ?? []).find((p) => p.id && !p.id.startsWith('+'))!.id!;
@@ -156,7 +159,7 @@ describe('callRecords round trips and pushdown', () => {
     expect(top.map((e) => e.route)).toEqual(['callRecords.get']);
   });
 
-  it('fetches a callRecord\'s sessions and participants in one round trip', async () => {
+  it("fetches a callRecord's sessions and participants in one round trip", async () => {
     const id = records.find((r) => new Date(r.startDateTime) >= retentionStart)!.id;
     const result = await stack.query<{ callRecord: { sessions: unknown[]; participants: unknown[] } }>(
       `query($id: ID!) { callRecord(id: $id) { id sessions { id } participants { id } } }`,
@@ -167,14 +170,20 @@ describe('callRecords round trips and pushdown', () => {
     expect(result.data!.callRecord.participants.length).toBeGreaterThan(0);
     const top = stack.simulator.control.log().filter((e) => !e.inBatch && e.kind !== 'identity');
     expect(top.map((e) => e.route)).toEqual(['$batch']);
-    const items = stack.simulator.control.log().filter((e) => e.inBatch).map((e) => decodeURIComponent(e.path));
+    const items = stack.simulator.control
+      .log()
+      .filter((e) => e.inBatch)
+      .map((e) => decodeURIComponent(e.path));
     expect(items).toHaveLength(2);
     expect(items.some((p) => p.includes('$expand=sessions'))).toBe(true);
     expect(items.some((p) => p.includes('$expand=participants_v2'))).toBe(true);
   });
 
   it('costs ceil(K/20) $batch requests for K distinct call records asked for by alias', async () => {
-    const ids = records.filter((r) => new Date(r.startDateTime) >= retentionStart).slice(0, 25).map((r) => r.id);
+    const ids = records
+      .filter((r) => new Date(r.startDateTime) >= retentionStart)
+      .slice(0, 25)
+      .map((r) => r.id);
     const query = `{ ${ids.map((id, i) => `r${i}: callRecord(id: "${id}") { id startDateTime }`).join('\n')} }`;
     const result = await stack.query<Record<string, { id: string }>>(query);
     expect(result.errors).toBeUndefined();

@@ -19,7 +19,9 @@ const CREATE = `mutation($input: CreateCallInput!) {
 const p2p = {
   callbackUri: 'https://bot.contoso.com/callback',
   targets: [{ identity: { user: { id: USER, displayName: 'John' } } }],
-  mediaConfig: { serviceHosted: { preFetchMedia: [{ uri: 'https://cdn.contoso.com/beep.wav', resourceId: 'f8971b04-b53e-418c-9222-c82ce681a582' }] } },
+  mediaConfig: {
+    serviceHosted: { preFetchMedia: [{ uri: 'https://cdn.contoso.com/beep.wav', resourceId: 'f8971b04-b53e-418c-9222-c82ce681a582' }] },
+  },
 };
 
 let stack: Stack;
@@ -38,25 +40,62 @@ describe('createCall', () => {
     const call = created.data!.createCall;
     expect(call).toMatchObject({ state: 'ESTABLISHING', callbackUri: p2p.callbackUri, requestedModalities: ['AUDIO'] });
     expect(call.targets).toEqual([{ identity: { user: { id: USER, displayName: 'John' }, phone: null } }]);
-    expect(call.mediaConfig).toEqual({ __typename: 'ServiceHostedMediaConfig', preFetchMedia: [{ uri: 'https://cdn.contoso.com/beep.wav' }] });
+    expect(call.mediaConfig).toEqual({
+      __typename: 'ServiceHostedMediaConfig',
+      preFetchMedia: [{ uri: 'https://cdn.contoso.com/beep.wav' }],
+    });
 
     await new Promise((resolve) => setTimeout(resolve, 120));
-    const read = await stack.query<{ call: { id: string; state: string } }>(`query($id: ID!) { call(id: $id) { id state } }`, { id: call.id });
+    const read = await stack.query<{ call: { id: string; state: string } }>(`query($id: ID!) { call(id: $id) { id state } }`, {
+      id: call.id,
+    });
     expect(read.data!.call).toEqual({ id: call.id, state: 'ESTABLISHED' });
     const listed = await stack.query<{ calls: Array<{ id: string }> }>(`{ calls { id state } }`);
     expect(listed.data!.calls.map((c) => c.id)).toContain(call.id);
   });
 
   it.each([
-    ['app-hosted media', { ...p2p, source: { identity: { application: { id: APP } } }, mediaConfig: { appHosted: { blob: '<media session blob>' } } }],
-    ['a group call', { ...p2p, subject: 'Standup', source: { identity: { application: { id: APP } } }, targets: [p2p.targets[0], { identity: { user: { id: 'c0f3a4b2-1d2e-4f5a-8b9c-0d1e2f3a4b5c' } } }] }],
-    ['joining a meeting by organizer', {
-      callbackUri: p2p.callbackUri, tenantId: TENANT, mediaConfig: { serviceHosted: {} },
-      chatInfo: { threadId: '19:meeting_Win6Ydo4wsMijFjZS00ZGVjLTk5MGUtOTRjNWY2NmNkYTFm@thread.v2' },
-      meetingInfo: { organizer: { organizer: { user: { id: USER, tenantId: TENANT } }, allowConversationWithoutHost: true } },
-    }],
-    ['joining by meeting id', { callbackUri: p2p.callbackUri, tenantId: TENANT, mediaConfig: { serviceHosted: {} }, meetingInfo: { joinMeetingId: { joinMeetingId: '1234567890', passcode: 'abc' } } }],
-    ['a PSTN call', { ...p2p, tenantId: TENANT, source: { identity: { applicationInstance: { id: APP } } }, targets: [{ identity: { phone: { id: '+14255550100' } } }] }],
+    [
+      'app-hosted media',
+      { ...p2p, source: { identity: { application: { id: APP } } }, mediaConfig: { appHosted: { blob: '<media session blob>' } } },
+    ],
+    [
+      'a group call',
+      {
+        ...p2p,
+        subject: 'Standup',
+        source: { identity: { application: { id: APP } } },
+        targets: [p2p.targets[0], { identity: { user: { id: 'c0f3a4b2-1d2e-4f5a-8b9c-0d1e2f3a4b5c' } } }],
+      },
+    ],
+    [
+      'joining a meeting by organizer',
+      {
+        callbackUri: p2p.callbackUri,
+        tenantId: TENANT,
+        mediaConfig: { serviceHosted: {} },
+        chatInfo: { threadId: '19:meeting_Win6Ydo4wsMijFjZS00ZGVjLTk5MGUtOTRjNWY2NmNkYTFm@thread.v2' },
+        meetingInfo: { organizer: { organizer: { user: { id: USER, tenantId: TENANT } }, allowConversationWithoutHost: true } },
+      },
+    ],
+    [
+      'joining by meeting id',
+      {
+        callbackUri: p2p.callbackUri,
+        tenantId: TENANT,
+        mediaConfig: { serviceHosted: {} },
+        meetingInfo: { joinMeetingId: { joinMeetingId: '1234567890', passcode: 'abc' } },
+      },
+    ],
+    [
+      'a PSTN call',
+      {
+        ...p2p,
+        tenantId: TENANT,
+        source: { identity: { applicationInstance: { id: APP } } },
+        targets: [{ identity: { phone: { id: '+14255550100' } } }],
+      },
+    ],
   ])('places %s', async (_name, input) => {
     const created = await stack.query<CallData>(CREATE, { input });
     expect(created.errors).toBeUndefined();
@@ -68,11 +107,41 @@ describe('createCall', () => {
   it.each([
     ['callbackUri is not https', { ...p2p, callbackUri: 'http://bot.contoso.com/cb' }, 'input.callbackUri'],
     ['no target and no meeting', { ...p2p, targets: [] }, 'input.targets'],
-    ['a phone number that is not E.164', { ...p2p, tenantId: TENANT, source: { identity: { applicationInstance: { id: APP } } }, targets: [{ identity: { phone: { id: '555-0100' } } }] }, 'input.targets[0].identity.phone.id'],
-    ['a phone call without an application instance', { ...p2p, tenantId: TENANT, targets: [{ identity: { phone: { id: '+14255550100' } } }] }, 'input.source'],
-    ['an organizer meeting without chatInfo', { callbackUri: p2p.callbackUri, tenantId: TENANT, mediaConfig: { serviceHosted: {} }, meetingInfo: { organizer: { organizer: { user: { id: USER } } } } }, 'input.chatInfo'],
-    ['a target with two identities', { ...p2p, targets: [{ identity: { user: { id: USER }, application: { id: APP } } }] }, 'input.targets[0].identity'],
-    ['a user id that is not a GUID', { ...p2p, targets: [{ identity: { user: { id: "x' or 1 eq 1" } } }] }, 'input.targets[0].identity.user.id'],
+    [
+      'a phone number that is not E.164',
+      {
+        ...p2p,
+        tenantId: TENANT,
+        source: { identity: { applicationInstance: { id: APP } } },
+        targets: [{ identity: { phone: { id: '555-0100' } } }],
+      },
+      'input.targets[0].identity.phone.id',
+    ],
+    [
+      'a phone call without an application instance',
+      { ...p2p, tenantId: TENANT, targets: [{ identity: { phone: { id: '+14255550100' } } }] },
+      'input.source',
+    ],
+    [
+      'an organizer meeting without chatInfo',
+      {
+        callbackUri: p2p.callbackUri,
+        tenantId: TENANT,
+        mediaConfig: { serviceHosted: {} },
+        meetingInfo: { organizer: { organizer: { user: { id: USER } } } },
+      },
+      'input.chatInfo',
+    ],
+    [
+      'a target with two identities',
+      { ...p2p, targets: [{ identity: { user: { id: USER }, application: { id: APP } } }] },
+      'input.targets[0].identity',
+    ],
+    [
+      'a user id that is not a GUID',
+      { ...p2p, targets: [{ identity: { user: { id: "x' or 1 eq 1" } } }] },
+      'input.targets[0].identity.user.id',
+    ],
   ])('refuses %s with BAD_USER_INPUT naming the field, before calling Graph', async (_name, input, field) => {
     const result = await stack.query(CREATE, { input });
     expect(result.data).toBeNull();
@@ -116,11 +185,15 @@ describe('createCall', () => {
 });
 
 describe('call', () => {
-  it('answers an unknown id with null and NOT_FOUND carrying Graph\'s request id', async () => {
+  it("answers an unknown id with null and NOT_FOUND carrying Graph's request id", async () => {
     const result = await stack.query<{ call: null }>(`{ call(id: "0b9bf152-f152-0b9b-52f1-9b0b52f19b0b") { id } }`);
     expect(result.data).toEqual({ call: null });
     expect(result.errors?.[0]?.path).toEqual(['call']);
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', graphErrorCode: expect.any(String), graphRequestId: expect.any(String) });
+    expect(result.errors?.[0]?.extensions).toMatchObject({
+      code: 'NOT_FOUND',
+      graphErrorCode: expect.any(String),
+      graphRequestId: expect.any(String),
+    });
   });
 
   it('refuses an id that could change the Graph path', async () => {
@@ -132,7 +205,9 @@ describe('call', () => {
   it('costs ceil(K/20) $batch requests for K distinct calls asked for by alias', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 45; i++) {
-      const created = await stack.query<CallData>(`mutation($input: CreateCallInput!) { createCall(input: $input) { id } }`, { input: p2p });
+      const created = await stack.query<CallData>(`mutation($input: CreateCallInput!) { createCall(input: $input) { id } }`, {
+        input: p2p,
+      });
       ids.push(created.data!.createCall.id);
     }
     const seen = stack.simulator.control.log().length;

@@ -81,7 +81,7 @@ describe('Graph failures as typed errors', () => {
     }
   });
 
-  it('reports THROTTLED with a retry hint when Graph\'s list limit is spent and the wait exceeds the deadline', async () => {
+  it("reports THROTTLED with a retry hint when Graph's list limit is spent and the wait exceeds the deadline", async () => {
     const throttled = await startStack({
       simulator: { throttle: { callRecordsList: { limit: 1, windowMs: 20_000 } } },
       env: { OPERATION_TIMEOUT_MS: '1000' },
@@ -102,7 +102,7 @@ describe('Graph failures as typed errors', () => {
     expect(code(result)).toBe('UPSTREAM_UNAVAILABLE');
   });
 
-  it('reports UPSTREAM_AUTH_FAILED when the gateway\'s credentials are refused', async () => {
+  it("reports UPSTREAM_AUTH_FAILED when the gateway's credentials are refused", async () => {
     const wrong = await startStack({ credential: { clientSecret: 'not-the-registered-secret' } });
     try {
       const result = await wrong.query(PAGE, { first: 1 });

@@ -25,10 +25,14 @@ describe('health and readiness', () => {
   it('is ready once it holds a Graph token, and says the circuit is closed', async () => {
     stack = await startStack();
     const origin = new URL(stack.gateway.url).origin.replace('localhost', '127.0.0.1');
-    const body = await until(async () => {
-      const res = await fetch(`${origin}/readyz`);
-      return res.status === 200 ? ((await res.json()) as Record<string, unknown>) : undefined;
-    }, 5000, '/readyz 200');
+    const body = await until(
+      async () => {
+        const res = await fetch(`${origin}/readyz`);
+        return res.status === 200 ? ((await res.json()) as Record<string, unknown>) : undefined;
+      },
+      5000,
+      '/readyz 200',
+    );
     expect(body).toEqual({ status: 'ready', tokenInHand: true, circuit: 'closed' });
   });
 
@@ -52,46 +56,53 @@ describe('SIGTERM', () => {
   });
 
   // Run as people run it: outside NODE_ENV=test, Apollo Server would install signal handlers of its own.
-  it.each(['development', 'production'])('finishes the operation in flight, refuses new work, and exits 0 (NODE_ENV=%s)', async (nodeEnv) => {
-    // The condition resolves @comms-graphql/simulator to its sources, as `npm run dev` does: no build needed.
-    child = spawn(process.execPath, ['--conditions=comms-graphql-source', '--import', 'tsx', 'src/main.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_ENV: nodeEnv, PORT: '0', LOG_LEVEL: 'silent', SIMULATOR_LATENCY_MS: '1500', SIMULATOR_RECORDS: '50' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const proc = child;
-    let output = '';
-    proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    proc.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  it.each(['development', 'production'])(
+    'finishes the operation in flight, refuses new work, and exits 0 (NODE_ENV=%s)',
+    async (nodeEnv) => {
+      // The condition resolves @comms-graphql/simulator to its sources, as `npm run dev` does: no build needed.
+      child = spawn(process.execPath, ['--conditions=comms-graphql-source', '--import', 'tsx', 'src/main.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, NODE_ENV: nodeEnv, PORT: '0', LOG_LEVEL: 'silent', SIMULATOR_LATENCY_MS: '1500', SIMULATOR_RECORDS: '50' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const proc = child;
+      let output = '';
+      proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      proc.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
 
-    const url = await until(async () => /comms-graphql gateway: (http:\/\/\S+\/graphql)/.exec(output)?.[1], 20_000, 'the gateway URL');
-    const origin = new URL(url).origin.replace('localhost', '127.0.0.1');
-    await until(async () => ((await fetch(`${origin}/readyz`)).status === 200 ? true : undefined), 10_000, '/readyz 200');
+      const url = await until(async () => /comms-graphql gateway: (http:\/\/\S+\/graphql)/.exec(output)?.[1], 20_000, 'the gateway URL');
+      const origin = new URL(url).origin.replace('localhost', '127.0.0.1');
+      await until(async () => ((await fetch(`${origin}/readyz`)).status === 200 ? true : undefined), 10_000, '/readyz 200');
 
-    const inFlight = fetch(`${origin}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ callRecords(first: 2) { nodes { id } } }' }),
-      signal: AbortSignal.timeout(15_000),
-    });
-    // The simulator answers after 1.5 s: the operation is still waiting on Graph when the signal lands.
-    await new Promise((r) => setTimeout(r, 400));
-    proc.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 100));
+      const inFlight = fetch(`${origin}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ callRecords(first: 2) { nodes { id } } }' }),
+        signal: AbortSignal.timeout(15_000),
+      });
+      // The simulator answers after 1.5 s: the operation is still waiting on Graph when the signal lands.
+      await new Promise((r) => setTimeout(r, 400));
+      proc.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 100));
 
-    const late = await fetch(`${origin}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: '{ calls { id } }' }),
-    }).then((res) => res.status, () => 'refused');
-    expect([503, 'refused']).toContain(late);
+      const late = await fetch(`${origin}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ calls { id } }' }),
+      }).then(
+        (res) => res.status,
+        () => 'refused',
+      );
+      expect([503, 'refused']).toContain(late);
 
-    const response = await inFlight;
-    expect(response.status).toBe(200);
-    const body = (await response.json()) as { data?: { callRecords: { nodes: Array<{ id: string }> } }; errors?: unknown };
-    expect(body.errors).toBeUndefined();
-    expect(body.data?.callRecords.nodes).toHaveLength(2);
-    expect(await exited).toBe(0);
-  }, 40_000);
+      const response = await inFlight;
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { data?: { callRecords: { nodes: Array<{ id: string }> } }; errors?: unknown };
+      expect(body.errors).toBeUndefined();
+      expect(body.data?.callRecords.nodes).toHaveLength(2);
+      expect(await exited).toBe(0);
+    },
+    40_000,
+  );
 });

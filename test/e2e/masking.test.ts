@@ -58,7 +58,14 @@ describe.each(['development', 'production'])('unexpected errors with NODE_ENV=%s
       expect(echoed).toBe(requestId);
       expect(JSON.parse(text)).toEqual({
         data: { call: null },
-        errors: [{ message: 'Unexpected error.', locations: [{ line: 1, column: 20 }], path: ['call'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        errors: [
+          {
+            message: 'Unexpected error.',
+            locations: [{ line: 1, column: 20 }],
+            path: ['call'],
+            extensions: { code: 'INTERNAL_SERVER_ERROR' },
+          },
+        ],
       });
       expect(text).not.toMatch(/secret|stacktrace/i);
 

@@ -10,7 +10,9 @@ describe('the published subgraph SDL', () => {
   });
 
   it('composes into a supergraph on its own', () => {
-    const result = composeServices([{ name: 'comms', url: 'http://comms.invalid/graphql', typeDefs: parse(readFileSync(PUBLISHED_SDL, 'utf8')) }]);
+    const result = composeServices([
+      { name: 'comms', url: 'http://comms.invalid/graphql', typeDefs: parse(readFileSync(PUBLISHED_SDL, 'utf8')) },
+    ]);
     expect(result.errors).toBeUndefined();
     expect(result.supergraphSdl).toContain('join__type(graph: COMMS, key: "id")');
   });

@@ -51,7 +51,11 @@ let router: RunningServer;
 let records: SimRecord[];
 
 async function serviceSdl(url: string): Promise<string> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ _service { sdl } }' }),
+  });
   const body = (await response.json()) as { data?: { _service: { sdl: string } }; errors?: unknown };
   expect(body.errors).toBeUndefined();
   return body.data!._service.sdl;
@@ -75,7 +79,11 @@ async function startUsersSubgraph(): Promise<typeof users> {
 }
 
 async function query<T>(q: string): Promise<{ data?: T; errors?: Array<{ message: string }> }> {
-  const response = await fetch(router.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) });
+  const response = await fetch(router.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: q }),
+  });
   return (await response.json()) as { data?: T; errors?: Array<{ message: string }> };
 }
 
@@ -103,7 +111,8 @@ beforeEach(() => stack.simulator.control.reset());
 
 const retentionStart = new Date(Date.parse(NOW) - 30 * 24 * 3600 * 1000).toISOString();
 const retained = (): SimRecord[] => records.filter((r) => r.startDateTime >= retentionStart);
-const userIdOf = (holder: { identity?: { user?: { id?: string } | null } } | undefined): string | undefined => holder?.identity?.user?.id ?? undefined;
+const userIdOf = (holder: { identity?: { user?: { id?: string } | null } } | undefined): string | undefined =>
+  holder?.identity?.user?.id ?? undefined;
 
 /** Top-level Graph requests by route, tokens left out. */
 function graphRoutes(): Record<string, number> {
@@ -126,7 +135,7 @@ describe('the comms subgraph in a supergraph', () => {
     expect(sdl).toMatch(/type User\s+@key\(fields: "id", resolvable: false\)/);
   });
 
-  it('answers a query from callRecords through organizer and participants into the users subgraph\'s department', async () => {
+  it("answers a query from callRecords through organizer and participants into the users subgraph's department", async () => {
     const result = await query<{
       callRecords: { nodes: Array<{ id: string; organizer: IdentityHolder | null; participants: IdentityHolder[] }> };
     }>(`{
@@ -159,12 +168,14 @@ describe('the comms subgraph in a supergraph', () => {
     expect(graphRoutes()).toEqual({ 'callRecords.list': 1, $batch: 2 });
   });
 
-  it.each([1, 20, 45])('answers _entities for %i call-record references with ceil(K/20) $batch requests selecting only what the router asked for', async (k) => {
-    const wanted = retained().slice(0, k);
-    users.setRecent(wanted.map((r) => r.id));
-    const result = await query<{
-      recentCallRecords: Array<{ id: string; startDateTime: string; organizer: IdentityHolder | null; participants: IdentityHolder[] }>;
-    }>(`{
+  it.each([1, 20, 45])(
+    'answers _entities for %i call-record references with ceil(K/20) $batch requests selecting only what the router asked for',
+    async (k) => {
+      const wanted = retained().slice(0, k);
+      users.setRecent(wanted.map((r) => r.id));
+      const result = await query<{
+        recentCallRecords: Array<{ id: string; startDateTime: string; organizer: IdentityHolder | null; participants: IdentityHolder[] }>;
+      }>(`{
       recentCallRecords {
         id
         startDateTime
@@ -172,28 +183,29 @@ describe('the comms subgraph in a supergraph', () => {
         participants { identity { user { id } } }
       }
     }`);
-    expect(result.errors).toBeUndefined();
-    const got = result.data!.recentCallRecords;
-    expect(got.map((r) => r.id)).toEqual(wanted.map((r) => r.id));
-    expect(got.map((r) => r.startDateTime)).toEqual(wanted.map((r) => r.startDateTime));
-    got.forEach((r, i) => {
-      const organizerId = userIdOf(wanted[i]!.organizer_v2);
-      expect(r.organizer?.identity?.user?.user?.department ?? null).toBe(organizerId === undefined ? null : departmentOf(organizerId));
-      expect(r.participants.map((p) => p.identity?.user?.id)).toEqual((wanted[i]!.participants_v2 ?? []).map(userIdOf));
-    });
+      expect(result.errors).toBeUndefined();
+      const got = result.data!.recentCallRecords;
+      expect(got.map((r) => r.id)).toEqual(wanted.map((r) => r.id));
+      expect(got.map((r) => r.startDateTime)).toEqual(wanted.map((r) => r.startDateTime));
+      got.forEach((r, i) => {
+        const organizerId = userIdOf(wanted[i]!.organizer_v2);
+        expect(r.organizer?.identity?.user?.user?.department ?? null).toBe(organizerId === undefined ? null : departmentOf(organizerId));
+        expect(r.participants.map((p) => p.identity?.user?.id)).toEqual((wanted[i]!.participants_v2 ?? []).map(userIdOf));
+      });
 
-    // A single reference needs no $batch: the transport sends a lone item as a plain GET. A record with more
-    // participants than one expanded page holds has its participants@odata.nextLink followed on its own.
-    const { 'callRecords.participants': _followUps, ...routes } = graphRoutes();
-    expect(routes).toEqual(k === 1 ? { 'callRecords.get': 1 } : { $batch: Math.ceil(k / 20) });
-    const items = stack.simulator.control.log().filter((e) => e.inBatch || e.route === 'callRecords.get');
-    expect(items).toHaveLength(k);
-    for (const item of items) {
-      const path = decodeURIComponent(item.path);
-      expect(path).toContain('$expand=participants_v2');
-      expect(path).toMatch(/\$select=id,organizer_v2,startDateTime(&|$)/);
-    }
-  });
+      // A single reference needs no $batch: the transport sends a lone item as a plain GET. A record with more
+      // participants than one expanded page holds has its participants@odata.nextLink followed on its own.
+      const { 'callRecords.participants': _followUps, ...routes } = graphRoutes();
+      expect(routes).toEqual(k === 1 ? { 'callRecords.get': 1 } : { $batch: Math.ceil(k / 20) });
+      const items = stack.simulator.control.log().filter((e) => e.inBatch || e.route === 'callRecords.get');
+      expect(items).toHaveLength(k);
+      for (const item of items) {
+        const path = decodeURIComponent(item.path);
+        expect(path).toContain('$expand=participants_v2');
+        expect(path).toMatch(/\$select=id,organizer_v2,startDateTime(&|$)/);
+      }
+    },
+  );
 
   it('answers _entities in the order of the representations, with null and no error for a record Graph does not have', async () => {
     const [a, b] = retained();

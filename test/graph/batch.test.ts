@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGraphClient, GraphError, type GraphRequest, type GraphResponse, type InstrumentedGraphClient } from '../../src/graph/index.js';
+import {
+  createGraphClient,
+  GraphError,
+  type GraphRequest,
+  type GraphResponse,
+  type InstrumentedGraphClient,
+} from '../../src/graph/index.js';
 import { countingTokens, graphErrorBody, ok, startFakeGraph, testConfig, type FakeGraph, type Reply, type Seen } from './fakeGraph.js';
 
 let graph: FakeGraph | undefined;
@@ -45,7 +51,9 @@ const get = (path: string, headers?: Record<string, string>): GraphRequest => ({
 
 async function setup(respond: (seen: Seen, i: number) => Reply, overrides: Parameters<typeof testConfig>[1] = {}) {
   graph = await startFakeGraph(respond);
-  client = createGraphClient(testConfig(graph.origin, { ...overrides, limits: { batchWindowMs: 5, ...overrides.limits } }), { tokenProvider: countingTokens() });
+  client = createGraphClient(testConfig(graph.origin, { ...overrides, limits: { batchWindowMs: 5, ...overrides.limits } }), {
+    tokenProvider: countingTokens(),
+  });
   return { graph, client };
 }
 
@@ -91,7 +99,10 @@ describe('the $batch transport', () => {
     const shuffle = (seen: Seen): Reply => {
       const items = itemsOf(seen);
       const order = [3, 0, 4, 1, 2];
-      return { status: 200, body: { responses: order.map((k) => ({ id: items[k]?.id, status: 200, headers: {}, body: { url: items[k]?.url } })) } };
+      return {
+        status: 200,
+        body: { responses: order.map((k) => ({ id: items[k]?.id, status: 200, headers: {}, body: { url: items[k]?.url } })) },
+      };
     };
     const { client } = await setup(shuffle);
     const reqs = [0, 1, 2, 3, 4].map((i) => get(`/communications/calls/${i}`));
@@ -114,13 +125,19 @@ describe('the $batch transport', () => {
     expect(bodies(slots)).toEqual(reqs.map((r) => ({ url: r.path })));
     expect(graph.seen).toHaveLength(2);
     // The second round carries exactly the two throttled items, so it goes as one $batch of 2.
-    expect(itemsOf(graph.seen[1] as Seen).map((i) => i.url).sort()).toEqual([...failing].sort());
+    expect(
+      itemsOf(graph.seen[1] as Seen)
+        .map((i) => i.url)
+        .sort(),
+    ).toEqual([...failing].sort());
     expect(client.stats().itemRetries).toBe(2);
   });
 
   it('sends a lone retried item as a plain GET', async () => {
     const { graph, client } = await setup(
-      batchGraph((it, batch) => (batch === 0 && it.url.endsWith('/1') ? { status: 503, headers: { 'retry-after': '0.01' } } : ok({ url: it.url }))),
+      batchGraph((it, batch) =>
+        batch === 0 && it.url.endsWith('/1') ? { status: 503, headers: { 'retry-after': '0.01' } } : ok({ url: it.url }),
+      ),
     );
     const slots = await client.batch([get('/communications/calls/0'), get('/communications/calls/1')]);
     expect(bodies(slots)).toEqual([{ url: '/communications/calls/0' }, { url: '/communications/calls/1' }]);

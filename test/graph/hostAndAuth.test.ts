@@ -81,7 +81,11 @@ describe('authentication', () => {
   });
 
   it('answers a 401 with one fresh token and succeeds with it', async () => {
-    const graph = await fake((s) => (s.headers.authorization === 'Bearer tok-2' ? ok({ id: 'x' }) : { status: 401, body: graphErrorBody('InvalidAuthenticationToken', 'expired') }));
+    const graph = await fake((s) =>
+      s.headers.authorization === 'Bearer tok-2'
+        ? ok({ id: 'x' })
+        : { status: 401, body: graphErrorBody('InvalidAuthenticationToken', 'expired') },
+    );
     const tokens = countingTokens();
     const c = client(graph.origin, tokens);
     const res = await c.request({ method: 'GET', path: '/communications/calls/x' });
@@ -128,7 +132,9 @@ describe('Graph error envelopes', () => {
         },
       },
     }));
-    const err = (await client(graph.origin).request({ method: 'GET', path: '/communications/calls/x' }).catch((e: unknown) => e)) as GraphError;
+    const err = (await client(graph.origin)
+      .request({ method: 'GET', path: '/communications/calls/x' })
+      .catch((e: unknown) => e)) as GraphError;
     expect(err).toMatchObject({
       status: 403,
       code: 'Forbidden',
@@ -145,9 +151,13 @@ describe('Graph error envelopes', () => {
   it('accepts the lower-case innererror spelling and nested inner errors', async () => {
     const graph = await fake(() => ({
       status: 400,
-      body: { error: { code: 'BadRequest', message: 'bad filter', innererror: { 'request-id': 'r-2', innererror: { code: 'invalidFilter' } } } },
+      body: {
+        error: { code: 'BadRequest', message: 'bad filter', innererror: { 'request-id': 'r-2', innererror: { code: 'invalidFilter' } } },
+      },
     }));
-    const err = (await client(graph.origin).request({ method: 'GET', path: '/x' }).catch((e: unknown) => e)) as GraphError;
+    const err = (await client(graph.origin)
+      .request({ method: 'GET', path: '/x' })
+      .catch((e: unknown) => e)) as GraphError;
     expect(err).toMatchObject({ code: 'BadRequest', requestId: 'r-2', innerErrorCode: 'invalidFilter' });
   });
 

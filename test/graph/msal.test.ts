@@ -54,7 +54,8 @@ async function startTokenService(opts: { tokenEndpointOrigin?: string } = {}): P
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       void (async () => {
-        const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        const json = (status: number, body: unknown) =>
+          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
         const url = req.url ?? '';
         if (req.method === 'GET' && url === `/${TENANT}/v2.0/.well-known/openid-configuration`) {
           const tokenOrigin = opts.tokenEndpointOrigin ?? origin;
@@ -71,7 +72,8 @@ async function startTokenService(opts: { tokenEndpointOrigin?: string } = {}): P
           const valid =
             form.get('grant_type') === 'client_credentials' &&
             form.get('client_id') === CLIENT_ID &&
-            (form.get('client_secret') === SECRET || (await validAssertion(form.get('client_assertion'), `${origin}/${TENANT}/oauth2/v2.0/token`)));
+            (form.get('client_secret') === SECRET ||
+              (await validAssertion(form.get('client_assertion'), `${origin}/${TENANT}/oauth2/v2.0/token`)));
           if (!valid) return json(401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
           issued += 1;
           return json(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: `access-${issued}` });
@@ -98,7 +100,9 @@ async function startTokenService(opts: { tokenEndpointOrigin?: string } = {}): P
 async function validAssertion(assertion: string | null, audience: string): Promise<boolean> {
   if (!assertion) return false;
   const header = decodeProtectedHeader(assertion);
-  const thumbprint = Buffer.from(new X509Certificate(appCert.certificatePem).fingerprint256.replaceAll(':', ''), 'hex').toString('base64url');
+  const thumbprint = Buffer.from(new X509Certificate(appCert.certificatePem).fingerprint256.replaceAll(':', ''), 'hex').toString(
+    'base64url',
+  );
   if (header['x5t#S256'] !== thumbprint || !Array.isArray(header.x5c)) return false;
   const key = await importX509(appCert.certificatePem, header.alg ?? 'PS256');
   const { payload } = await compactVerify(assertion, key);
@@ -183,7 +187,9 @@ describe('MSAL token provider', () => {
   it('feeds the Graph client: Graph sees the MSAL token, and a fresh one after a 401', async () => {
     const service = await startTokenService();
     const graph = await startFakeGraph((seen) =>
-      seen.headers.authorization === 'Bearer access-2' ? ok({ id: 'x' }) : { status: 401, body: { error: { code: 'InvalidAuthenticationToken', message: 'expired' } } },
+      seen.headers.authorization === 'Bearer access-2'
+        ? ok({ id: 'x' })
+        : { status: 401, body: { error: { code: 'InvalidAuthenticationToken', message: 'expired' } } },
     );
     running.push(graph);
     const client = createGraphClient(config(service, { graphOrigin: graph.origin }));

@@ -114,7 +114,11 @@ describe('$select, $expand and the query string', () => {
   });
 
   it('encodes values so that spaces, ampersands and plus signs survive', () => {
-    const q = buildQuery({ $filter: "startDateTime ge 2026-01-01T00:00:00Z and participants_v2/any(p:p/id eq 'a&b+c')", $select: 'id,type', $top: undefined });
+    const q = buildQuery({
+      $filter: "startDateTime ge 2026-01-01T00:00:00Z and participants_v2/any(p:p/id eq 'a&b+c')",
+      $select: 'id,type',
+      $top: undefined,
+    });
     expect(q).toBe(
       "?$filter=startDateTime%20ge%202026-01-01T00:00:00Z%20and%20participants_v2/any(p:p/id%20eq%20'a%26b%2Bc')&$select=id,type",
     );

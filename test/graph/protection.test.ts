@@ -58,13 +58,16 @@ describe('the concurrency cap', () => {
   it('never has more requests at Graph than the cap, and queues the rest until a slot frees', async () => {
     let atServer = 0;
     let most = 0;
-    const { client } = await setup(async () => {
-      atServer += 1;
-      most = Math.max(most, atServer);
-      await sleep(20);
-      atServer -= 1;
-      return ok({ id: 'x' });
-    }, { limits: { maxConcurrency: 3 } });
+    const { client } = await setup(
+      async () => {
+        atServer += 1;
+        most = Math.max(most, atServer);
+        await sleep(20);
+        atServer -= 1;
+        return ok({ id: 'x' });
+      },
+      { limits: { maxConcurrency: 3 } },
+    );
     const results = await Promise.all(Array.from({ length: 24 }, (_, i) => client.request(get(String(i)))));
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(most).toBe(3);
@@ -103,7 +106,14 @@ describe('the concurrency cap', () => {
 describe('the retry budget', () => {
   it('keeps retries during an outage to the budgeted share of first attempts, counted at Graph', async () => {
     const { graph, client } = await setup(() => unavailable, {
-      limits: { maxAttempts: 3, retryBaseDelayMs: 1, retryMaxDelayMs: 10, retryBudgetPercent: 20, retryBudgetMinPerSecond: 0, breakerEnabled: false },
+      limits: {
+        maxAttempts: 3,
+        retryBaseDelayMs: 1,
+        retryMaxDelayMs: 10,
+        retryBudgetPercent: 20,
+        retryBudgetMinPerSecond: 0,
+        breakerEnabled: false,
+      },
     });
     const results = await Promise.all(Array.from({ length: 100 }, (_, i) => settle(client.request(get(String(i))))));
     // Unbudgeted, 100 requests of 3 attempts each would be 300 at Graph.
@@ -116,7 +126,14 @@ describe('the retry budget', () => {
 
   it('lets every retry through when traffic earns it, so a brief blip costs nothing', async () => {
     const { graph, client } = await setup((_s, i) => (i % 10 === 5 ? unavailable : ok({ id: 'x' })), {
-      limits: { maxAttempts: 3, retryBaseDelayMs: 1, retryMaxDelayMs: 10, retryBudgetPercent: 20, retryBudgetMinPerSecond: 0, breakerEnabled: false },
+      limits: {
+        maxAttempts: 3,
+        retryBaseDelayMs: 1,
+        retryMaxDelayMs: 10,
+        retryBudgetPercent: 20,
+        retryBudgetMinPerSecond: 0,
+        breakerEnabled: false,
+      },
     });
     for (let i = 0; i < 50; i += 1) await client.request(get(String(i)));
     expect(client.stats().retriesDenied).toBe(0);
@@ -149,7 +166,11 @@ describe('the circuit breaker', () => {
   it('half-opens after the cool-down, and one successful probe closes it', async () => {
     const clock = manualClock();
     let healthy = false;
-    const { graph, client } = await setup(() => (healthy ? ok({ id: 'x' }) : unavailable), { limits: { maxAttempts: 1, ...breaker } }, clock);
+    const { graph, client } = await setup(
+      () => (healthy ? ok({ id: 'x' }) : unavailable),
+      { limits: { maxAttempts: 1, ...breaker } },
+      clock,
+    );
     for (let i = 0; i < 10; i += 1) await settle(client.request(get(String(i))));
     await expect(client.request(get())).rejects.toBeInstanceOf(GraphCircuitOpenError);
     healthy = true;
@@ -184,9 +205,13 @@ describe('the circuit breaker', () => {
 
   it('counts timeouts and dropped connections as failures', async () => {
     const clock = manualClock();
-    const { graph, client } = await setup((_s, i) => (i % 2 === 0 ? 'drop' : { status: 200, body: {}, delayMs: 500 }), {
-      limits: { maxAttempts: 1, attemptTimeoutMs: 30, ...breaker },
-    }, clock);
+    const { graph, client } = await setup(
+      (_s, i) => (i % 2 === 0 ? 'drop' : { status: 200, body: {}, delayMs: 500 }),
+      {
+        limits: { maxAttempts: 1, attemptTimeoutMs: 30, ...breaker },
+      },
+      clock,
+    );
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => settle(client.request(get(String(i))))));
     expect(results.every((r) => r instanceof GraphTransportError)).toBe(true);
     await expect(client.request(get('next'))).rejects.toBeInstanceOf(GraphCircuitOpenError);

@@ -80,9 +80,7 @@ describe('retries of idempotent requests', () => {
   });
 
   it('retries a 503 on a new connection, where a 429 reuses the old one', async () => {
-    graph = await startFakeGraph((_s, i) =>
-      [throttled('0.05'), { status: 503, headers: { 'retry-after': '0.05' } }, ok()][i] ?? ok(),
-    );
+    graph = await startFakeGraph((_s, i) => [throttled('0.05'), { status: 503, headers: { 'retry-after': '0.05' } }, ok()][i] ?? ok());
     // Real waits here: a connection is only back in the pool a moment after its response.
     client = createGraphClient(testConfig(graph.origin), { tokenProvider: countingTokens() });
     await client.request({ method: 'GET', path: '/communications/calls/x' });

@@ -4,8 +4,8 @@ import { graphClientConfig } from '../../src/config/graphClient.js';
 import { GRAPH_LIMITS, resolveLimits, type GraphLimitName } from '../../src/graph/settings.js';
 import { GraphConfigError, resolveGraphConfig } from '../../src/graph/index.js';
 
-const integerRows = (Object.entries(GRAPH_LIMITS) as Array<[GraphLimitName, (typeof GRAPH_LIMITS)[GraphLimitName]]>).flatMap(([name, row]) =>
-  'min' in row ? [[name, row] as const] : [],
+const integerRows = (Object.entries(GRAPH_LIMITS) as Array<[GraphLimitName, (typeof GRAPH_LIMITS)[GraphLimitName]]>).flatMap(
+  ([name, row]) => ('min' in row ? [[name, row] as const] : []),
 );
 const azure = {
   AZURE_TENANT_ID: 'contoso.onmicrosoft.com',
@@ -33,7 +33,9 @@ describe('GRAPH_LIMITS, the one table of Graph client limits', () => {
     expect(resolveGraphConfig(graphClientConfig(config)).limits[name]).toBe(row.min);
 
     expect(() => loadConfig({ ...azure, [row.env]: String(row.min - 1) })).toThrow(ConfigError);
-    expect(() => loadConfig({ ...azure, [row.env]: String(row.min - 1) })).toThrow(`${row.env} must be an integer between ${row.min} and ${row.max}`);
+    expect(() => loadConfig({ ...azure, [row.env]: String(row.min - 1) })).toThrow(
+      `${row.env} must be an integer between ${row.min} and ${row.max}`,
+    );
     const problems: string[] = [];
     resolveLimits({ [name]: row.min - 1 }, problems);
     expect(problems).toEqual([`limits.${name} must be an integer between ${row.min} and ${row.max}, got ${row.min - 1}`]);

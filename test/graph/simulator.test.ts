@@ -50,7 +50,10 @@ describe('the Graph client against the simulator', () => {
       simConfig({ certificate: { privateKeyPem: cert.privateKeyPem, certificatePem: cert.certificatePem } }, app.clientId),
     );
     try {
-      const list = await client.request<{ value: Array<{ id: string }> }>({ method: 'GET', path: '/communications/callRecords?$select=id' });
+      const list = await client.request<{ value: Array<{ id: string }> }>({
+        method: 'GET',
+        path: '/communications/callRecords?$select=id',
+      });
       const ids = list.body.value.slice(0, 3).map((r) => r.id);
       expect(ids).toHaveLength(3);
       const before = client.stats().batchRequests;

@@ -17,7 +17,12 @@ async function firstRead(): Promise<{ port: number; outcome: Promise<Buffer> }> 
   server = http.createServer((req, res) => {
     const read = readBody(req, 16);
     settle(read);
-    read.then(() => res.end('ok'), () => res.writeHead(413).end()).catch(() => undefined);
+    read
+      .then(
+        () => res.end('ok'),
+        () => res.writeHead(413).end(),
+      )
+      .catch(() => undefined);
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   return { port: (server.address() as AddressInfo).port, outcome: outcome.then((p) => p) };

@@ -21,11 +21,17 @@ describe('projection', () => {
 
   it('selects the Graph properties behind the selected fields, always with id, and nothing else', () => {
     expect(callProjection(tree({ state: true, __typename: true, source: true }))).toEqual(['id', 'source', 'state']);
-    expect(callRecordProjection(tree({ organizer: true, startDateTime: true }))).toEqual({ select: ['id', 'organizer_v2', 'startDateTime'], expansions: [] });
+    expect(callRecordProjection(tree({ organizer: true, startDateTime: true }))).toEqual({
+      select: ['id', 'organizer_v2', 'startDateTime'],
+      expansions: [],
+    });
   });
 
   it('expands sessions (with segments only when selected) and participants, each on its own', () => {
-    expect(callRecordProjection(tree({ sessions: tree({ segments: true }), participants: true })).expansions).toEqual(['sessions($expand=segments)', 'participants_v2']);
+    expect(callRecordProjection(tree({ sessions: tree({ segments: true }), participants: true })).expansions).toEqual([
+      'sessions($expand=segments)',
+      'participants_v2',
+    ]);
     expect(callRecordProjection(tree({ sessions: tree({ id: true }) })).expansions).toEqual(['sessions']);
   });
 });

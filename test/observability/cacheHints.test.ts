@@ -8,12 +8,18 @@ let id: string;
 beforeAll(async () => {
   stack = await startStack({ simulator: { callRecordCount: 30, now: NOW } });
   const retention = new Date(Date.parse(NOW) - 30 * 24 * 3600 * 1000).toISOString();
-  id = (stack.simulator.resources.snapshot().callRecords as Array<{ id: string; startDateTime: string }>).find((r) => r.startDateTime >= retention)!.id;
+  id = (stack.simulator.resources.snapshot().callRecords as Array<{ id: string; startDateTime: string }>).find(
+    (r) => r.startDateTime >= retention,
+  )!.id;
 });
 afterAll(async () => stack?.stop());
 
 async function cacheControl(query: string, variables?: Record<string, unknown>): Promise<string | null> {
-  const response = await fetch(stack.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(stack.gateway.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as { errors?: unknown };
   expect(body.errors).toBeUndefined();
   return response.headers.get('cache-control');
@@ -21,7 +27,8 @@ async function cacheControl(query: string, variables?: Record<string, unknown>):
 
 describe('cache hints', () => {
   it('lets a caller reuse a call record, with everything inside it, for five minutes, privately', async () => {
-    const query = 'query($id: ID!) { callRecord(id: $id) { id organizer { identity { user { id user { id } } } } participants { id } sessions { id caller { __typename } } } }';
+    const query =
+      'query($id: ID!) { callRecord(id: $id) { id organizer { identity { user { id user { id } } } } participants { id } sessions { id caller { __typename } } } }';
     expect(await cacheControl(query, { id })).toBe('max-age=300, private');
   });
 
@@ -33,13 +40,21 @@ describe('cache hints', () => {
     expect(await cacheControl('{ calls { id state } }')).toBe('no-store');
   });
 
-  it("lets a router cache an _entities fetch of call records, but not one that includes a call", async () => {
+  it('lets a router cache an _entities fetch of call records, but not one that includes a call', async () => {
     const query = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on CallRecord { id } ... on Call { id } } }';
     expect(await cacheControl(query, { r: [{ __typename: 'CallRecord', id }] })).toBe('max-age=300, private');
     const mixed = await fetch(stack.gateway.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, variables: { r: [{ __typename: 'CallRecord', id }, { __typename: 'Call', id: 'no-such-call' }] } }),
+      body: JSON.stringify({
+        query,
+        variables: {
+          r: [
+            { __typename: 'CallRecord', id },
+            { __typename: 'Call', id: 'no-such-call' },
+          ],
+        },
+      }),
     });
     expect(mixed.headers.get('cache-control')).toBe('no-store');
   });

@@ -32,7 +32,10 @@ beforeEach(() => {
 
 let sent = 0;
 /** POSTs an operation with its own x-request-id, which the gateway's log lines carry. */
-async function send(query: string, variables?: Record<string, unknown>): Promise<{ requestId: string; body: { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> } }> {
+async function send(
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<{ requestId: string; body: { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> } }> {
   const requestId = `obs-test-${process.pid}-${++sent}`;
   const response = await fetch(stack.gateway.url, {
     method: 'POST',
@@ -55,7 +58,8 @@ async function scrape(): Promise<Map<string, number>> {
   return series;
 }
 
-const delta = (before: Map<string, number>, after: Map<string, number>, key: string): number => (after.get(key) ?? 0) - (before.get(key) ?? 0);
+const delta = (before: Map<string, number>, after: Map<string, number>, key: string): number =>
+  (after.get(key) ?? 0) - (before.get(key) ?? 0);
 
 describe('operation log lines', () => {
   it('writes one JSON line per operation with its request id, name, type, duration, Graph requests and outcome', async () => {
@@ -82,7 +86,9 @@ describe('operation log lines', () => {
   });
 
   it('gives a failed operation outcome error and the codes of its errors', async () => {
-    const { requestId, body } = await send('query Missing($id: ID!) { callRecord(id: $id) { id } }', { id: '00000000-0000-0000-0000-000000000000' });
+    const { requestId, body } = await send('query Missing($id: ID!) { callRecord(id: $id) { id } }', {
+      id: '00000000-0000-0000-0000-000000000000',
+    });
     expect(body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(log.operations(requestId)).toEqual([
       expect.objectContaining({ operationName: 'Missing', graphRequests: 1, outcome: 'error', errorCodes: ['NOT_FOUND'] }),
@@ -104,7 +110,9 @@ describe('operation log lines', () => {
     for (const request of served) {
       expect(request.clientRequestId).toBeTruthy();
       expect(request.requestId).toBeTruthy();
-      expect(graphLines).toContainEqual(expect.objectContaining({ level: 20, clientRequestId: request.clientRequestId, requestId: request.requestId, status: 200 }));
+      expect(graphLines).toContainEqual(
+        expect.objectContaining({ level: 20, clientRequestId: request.clientRequestId, requestId: request.requestId, status: 200 }),
+      );
     }
   });
 });
@@ -138,7 +146,9 @@ describe('/metrics', () => {
     expect(body.errors?.[0]?.extensions?.code).toBe('THROTTLED');
     const throttled = delta(before, after, 'comms_graph_throttled_total{scope="request"}');
     expect(throttled).toBeGreaterThanOrEqual(2);
-    expect(delta(before, after, 'comms_graph_requests_total{method="GET",route="/communications/callRecords/{id}",status="429"}')).toBe(throttled);
+    expect(delta(before, after, 'comms_graph_requests_total{method="GET",route="/communications/callRecords/{id}",status="429"}')).toBe(
+      throttled,
+    );
     expect(delta(before, after, 'comms_graph_retries_total{route="/communications/callRecords/{id}"}')).toBe(throttled - 1);
     expect(delta(before, after, 'comms_graphql_operations_total{operation="Throttled",outcome="THROTTLED"}')).toBe(1);
   });
@@ -157,7 +167,12 @@ describe('/metrics', () => {
 describe('requests refused by caller authentication', () => {
   it('are logged and counted by code, without the token, though they never become operations', async () => {
     const refusals = new MemoryLog();
-    const secured = await startStack({ callerApp: 'caller', simulator: { callRecordCount: 5 }, env: { LOG_LEVEL: 'info' }, logDestination: refusals });
+    const secured = await startStack({
+      callerApp: 'caller',
+      simulator: { callRecordCount: 5 },
+      env: { LOG_LEVEL: 'info' },
+      logDestination: refusals,
+    });
     try {
       const metricsBefore = await (await fetch(new URL('/metrics', secured.gateway.url))).text();
       expect(metricsBefore).not.toMatch(/^comms_graphql_requests_refused_total\{code="UNAUTHENTICATED"\} [1-9]/m);

@@ -9,7 +9,11 @@ const position = { path: '/communications/callRecords?$select=id&$skiptoken=xyz'
 describe('CursorCodec', () => {
   it('round-trips a position for the filter it was made for', () => {
     expect(codec.decode(codec.encode(position, digest), digest)).toEqual(position);
-    expect(codec.decode(codec.encode({ path: null, pageSize: 5, index: 0 }, digest), digest)).toEqual({ path: null, pageSize: 5, index: 0 });
+    expect(codec.decode(codec.encode({ path: null, pageSize: 5, index: 0 }, digest), digest)).toEqual({
+      path: null,
+      pageSize: 5,
+      index: 0,
+    });
   });
 
   it('refuses a cursor made for another filter', () => {
@@ -46,7 +50,12 @@ describe('CursorCodec', () => {
   });
 
   it('never decodes a path outside the call-records list, even when signed', () => {
-    for (const path of ['https://evil.example/x', '//evil.example/communications/callRecords?x', '/communications/calls?x', '/communications/callRecords/../calls?x']) {
+    for (const path of [
+      'https://evil.example/x',
+      '//evil.example/communications/callRecords?x',
+      '/communications/calls?x',
+      '/communications/callRecords/../calls?x',
+    ]) {
       expect(() => codec.decode(codec.encode({ path, pageSize: 1, index: 0 }, digest), digest)).toThrow(/malformed/);
     }
   });

@@ -19,7 +19,9 @@ describe('graphPageSize', () => {
 describe('paging with first: 100', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ simulator: { callRecordCount: 500, now: '2026-11-20T12:00:00Z', throttle: { callRecordsList: { limit: 10_000, windowMs: 20_000 } } } });
+    stack = await startStack({
+      simulator: { callRecordCount: 500, now: '2026-11-20T12:00:00Z', throttle: { callRecordsList: { limit: 10_000, windowMs: 20_000 } } },
+    });
   });
   afterAll(() => stack.stop());
 

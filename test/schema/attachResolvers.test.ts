@@ -12,7 +12,9 @@ describe('attaching resolvers', () => {
   });
 
   it('names a type the schema lacks', () => {
-    expect(() => attachResolvers(buildASTSchema(parse(sdl)), { Qeury: {} })).toThrow('Resolvers were given for type "Qeury", which the schema does not have');
+    expect(() => attachResolvers(buildASTSchema(parse(sdl)), { Qeury: {} })).toThrow(
+      'Resolvers were given for type "Qeury", which the schema does not have',
+    );
   });
 
   it('names a field the schema lacks', () => {

@@ -2,7 +2,9 @@ import { buildASTSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { plugin } from '../../scripts/codegen-wire-enums.js';
 
-const schema = buildASTSchema(parse('type Query { platform: ClientPlatform } enum ClientPlatform { WINDOWS MAC_OS IOS UNKNOWN_FUTURE_VALUE }'));
+const schema = buildASTSchema(
+  parse('type Query { platform: ClientPlatform } enum ClientPlatform { WINDOWS MAC_OS IOS UNKNOWN_FUTURE_VALUE }'),
+);
 
 describe('the codegen plugin for wire enums', () => {
   it('types enums as the wire values of src/schema/enums.ts', async () => {

@@ -33,7 +33,10 @@ describe('enum naming', () => {
 
   it('gives every enum an UNKNOWN_FUTURE_VALUE member', () => {
     for (const enumType of schemaEnums()) {
-      expect(enumType.getValues().map((v) => v.name), enumType.name).toContain('UNKNOWN_FUTURE_VALUE');
+      expect(
+        enumType.getValues().map((v) => v.name),
+        enumType.name,
+      ).toContain('UNKNOWN_FUTURE_VALUE');
     }
   });
 
@@ -50,7 +53,11 @@ describe('enum naming', () => {
 
   it('gives codegen the wire values of every enum but those of linked specs', () => {
     const values = wireEnumValues(buildSubgraphSchema({ typeDefs }));
-    expect(Object.keys(values).sort()).toEqual(schemaEnums().map((e) => e.name).sort());
+    expect(Object.keys(values).sort()).toEqual(
+      schemaEnums()
+        .map((e) => e.name)
+        .sort(),
+    );
     expect(values['ClientPlatform']).toMatchObject({ WINDOWS: 'windows', MAC_OS: 'macOS', UNKNOWN_FUTURE_VALUE: 'unknownFutureValue' });
   });
 
@@ -60,7 +67,10 @@ describe('enum naming', () => {
       const declaration = new RegExp(`export type ${enumType.name} =\\n((?:.*\\n)*?)\\n`).exec(generated);
       expect(declaration, `generated type ${enumType.name}`).not.toBeNull();
       const generatedWire = [...(declaration?.[1] ?? '').matchAll(/\| '([^']*)'/g)].map((m) => m[1]).sort();
-      const runtimeWire = enumType.getValues().map((v) => wireValueOf(enumType.name, v.name)).sort();
+      const runtimeWire = enumType
+        .getValues()
+        .map((v) => wireValueOf(enumType.name, v.name))
+        .sort();
       expect(generatedWire, enumType.name).toEqual(runtimeWire);
     }
   });
@@ -68,7 +78,9 @@ describe('enum naming', () => {
 
 describe('enum values from Graph', () => {
   it('maps wire strings to GraphQL names, whatever their casing', async () => {
-    const schema = testSchema({ calls: { a: groupCall({ id: 'a', state: 'transferAccepted' }), b: groupCall({ id: 'b', state: 'Terminated' }) } });
+    const schema = testSchema({
+      calls: { a: groupCall({ id: 'a', state: 'transferAccepted' }), b: groupCall({ id: 'b', state: 'Terminated' }) },
+    });
     const data = await run(schema, '{ a: call(id: "a") { state } b: call(id: "b") { state } }');
     expect(data).toEqual({ a: { state: 'TRANSFER_ACCEPTED' }, b: { state: 'TERMINATED' } });
   });
@@ -76,7 +88,10 @@ describe('enum values from Graph', () => {
   it('returns a value Graph added later as UNKNOWN_FUTURE_VALUE and warns once per enum and value', async () => {
     const logger = recordingLogger();
     // `ringing` is documented for v1.0 but only the beta schema has it.
-    const schema = testSchema({ calls: { a: groupCall({ id: 'a', state: 'ringing' }), b: groupCall({ id: 'b', state: 'ringing' }) } }, logger);
+    const schema = testSchema(
+      { calls: { a: groupCall({ id: 'a', state: 'ringing' }), b: groupCall({ id: 'b', state: 'ringing' }) } },
+      logger,
+    );
     const query = '{ calls { state } }';
     expect(await run(schema, query)).toEqual({ calls: [{ state: 'UNKNOWN_FUTURE_VALUE' }, { state: 'UNKNOWN_FUTURE_VALUE' }] });
     await run(schema, query);
@@ -98,7 +113,12 @@ describe('enum values from Graph', () => {
 
 describe('enum values from clients', () => {
   const createCall = /* GraphQL */ `
-    mutation ($input: CreateCallInput!) { createCall(input: $input) { id state } }
+    mutation ($input: CreateCallInput!) {
+      createCall(input: $input) {
+        id
+        state
+      }
+    }
   `;
   const input = { callbackUri: 'https://bot.contoso.com/callback', mediaConfig: { serviceHosted: {} } };
 
@@ -106,7 +126,10 @@ describe('enum values from clients', () => {
     const seen: unknown[] = [];
     const schema = testSchema({ onCreateCall: (i) => seen.push(i) });
     await run(schema, createCall, { input: { ...input, requestedModalities: ['AUDIO', 'VIDEO_BASED_SCREEN_SHARING'] } });
-    await run(schema, 'mutation { createCall(input: { callbackUri: "x", mediaConfig: { serviceHosted: {} }, requestedModalities: [VIDEO] }) { id } }');
+    await run(
+      schema,
+      'mutation { createCall(input: { callbackUri: "x", mediaConfig: { serviceHosted: {} }, requestedModalities: [VIDEO] }) { id } }',
+    );
     expect(seen).toMatchObject([{ requestedModalities: ['audio', 'videoBasedScreenSharing'] }, { requestedModalities: ['video'] }]);
   });
 
@@ -118,7 +141,10 @@ describe('enum values from clients', () => {
   });
 
   it('shows defaults under their GraphQL names in introspection', async () => {
-    const result = await graphql({ schema: testSchema(), source: '{ __type(name: "CreateCallInput") { inputFields { name defaultValue } } }' });
+    const result = await graphql({
+      schema: testSchema(),
+      source: '{ __type(name: "CreateCallInput") { inputFields { name defaultValue } } }',
+    });
     const fields = (result.data?.__type as { inputFields: { name: string; defaultValue: string | null }[] }).inputFields;
     expect(fields.find((f) => f.name === 'requestedModalities')?.defaultValue).toBe('[AUDIO]');
   });

@@ -11,24 +11,75 @@ const CALL = /* GraphQL */ `
       direction
       requestedModalities
       subject
-      source { identity { application { __typename id displayName } user { id } device { id } } }
+      source {
+        identity {
+          application {
+            __typename
+            id
+            displayName
+          }
+          user {
+            id
+          }
+          device {
+            id
+          }
+        }
+      }
       mediaConfig {
         __typename
-        ... on ServiceHostedMediaConfig { preFetchMedia { uri resourceId } }
-        ... on AppHostedMediaConfig { blob }
-        ... on UnknownMediaConfig { odataType }
+        ... on ServiceHostedMediaConfig {
+          preFetchMedia {
+            uri
+            resourceId
+          }
+        }
+        ... on AppHostedMediaConfig {
+          blob
+        }
+        ... on UnknownMediaConfig {
+          odataType
+        }
       }
       meetingInfo {
         __typename
-        ... on OrganizerMeetingInfo { allowConversationWithoutHost organizer { user { id displayName } } }
-        ... on TokenMeetingInfo { token }
-        ... on JoinMeetingIdMeetingInfo { joinMeetingId passcode }
-        ... on UnknownMeetingInfo { odataType }
+        ... on OrganizerMeetingInfo {
+          allowConversationWithoutHost
+          organizer {
+            user {
+              id
+              displayName
+            }
+          }
+        }
+        ... on TokenMeetingInfo {
+          token
+        }
+        ... on JoinMeetingIdMeetingInfo {
+          joinMeetingId
+          passcode
+        }
+        ... on UnknownMeetingInfo {
+          odataType
+        }
       }
-      callOptions { __typename isDeltaRosterEnabled }
-      chatInfo { threadId messageId }
-      transcription { state lastModifiedDateTime }
-      resultInfo { code subcode message }
+      callOptions {
+        __typename
+        isDeltaRosterEnabled
+      }
+      chatInfo {
+        threadId
+        messageId
+      }
+      transcription {
+        state
+        lastModifiedDateTime
+      }
+      resultInfo {
+        code
+        subcode
+        message
+      }
     }
   }
 `;
@@ -48,7 +99,11 @@ describe('calls', () => {
       subject: null,
       source: {
         identity: {
-          application: { __typename: 'CommunicationsApplicationIdentity', id: '2891555a-92ff-42e6-80fa-6e1300c6b5c6', displayName: 'Calling Bot' },
+          application: {
+            __typename: 'CommunicationsApplicationIdentity',
+            id: '2891555a-92ff-42e6-80fa-6e1300c6b5c6',
+            displayName: 'Calling Bot',
+          },
           user: null,
           device: null,
         },
@@ -88,7 +143,11 @@ describe('calls', () => {
 
   it.each([
     ['#microsoft.graph.tokenMeetingInfo', { token: 't0k3n' }, { __typename: 'TokenMeetingInfo', token: 't0k3n' }],
-    ['#microsoft.graph.joinMeetingIdMeetingInfo', { joinMeetingId: '1234567', passcode: null }, { __typename: 'JoinMeetingIdMeetingInfo', joinMeetingId: '1234567', passcode: null }],
+    [
+      '#microsoft.graph.joinMeetingIdMeetingInfo',
+      { joinMeetingId: '1234567', passcode: null },
+      { __typename: 'JoinMeetingIdMeetingInfo', joinMeetingId: '1234567', passcode: null },
+    ],
     ['microsoft.graph.meetingInfo', {}, { __typename: 'UnknownMeetingInfo', odataType: 'microsoft.graph.meetingInfo' }],
   ])('resolves a meetingInfo with @odata.type %s', async (odataType, fields, expected) => {
     const call = await queryCall(groupCall({ meetingInfo: { '@odata.type': odataType, ...fields } }));
@@ -121,7 +180,13 @@ describe('calls', () => {
         },
       }),
     );
-    expect(call.source).toEqual({ identity: { application: { __typename: 'CommunicationsApplicationIdentity', id: 'Id value', displayName: 'Display Name value' }, user: null, device: null } });
+    expect(call.source).toEqual({
+      identity: {
+        application: { __typename: 'CommunicationsApplicationIdentity', id: 'Id value', displayName: 'Display Name value' },
+        user: null,
+        device: null,
+      },
+    });
   });
 });
 
@@ -219,9 +284,16 @@ describe('call records', () => {
             name: 'machineName_1',
             cpuCoresCount: 8,
             feedback: { rating: 'POOR' },
-            associatedIdentity: { __typename: 'CommunicationsUserIdentity', id: '821809f5-0000-0000-0000-3b5136c0e777', userPrincipalName: 'abbie@contoso.com' },
+            associatedIdentity: {
+              __typename: 'CommunicationsUserIdentity',
+              id: '821809f5-0000-0000-0000-3b5136c0e777',
+              userPrincipalName: 'abbie@contoso.com',
+            },
           },
-          callee: { __typename: 'ServiceEndpoint', userAgent: { __typename: 'ServiceUserAgent', role: 'SKYPE_FOR_BUSINESS_MICROSOFT_TEAMS_GATEWAY' } },
+          callee: {
+            __typename: 'ServiceEndpoint',
+            userAgent: { __typename: 'ServiceUserAgent', role: 'SKYPE_FOR_BUSINESS_MICROSOFT_TEAMS_GATEWAY' },
+          },
           segments: [
             {
               caller: { __typename: 'ParticipantEndpoint' },
@@ -231,7 +303,15 @@ describe('call records', () => {
                 {
                   label: 'main-audio',
                   callerNetwork: { connectionType: 'WIFI', wifiBand: 'FREQUENCY_50_GHZ', linkSpeed: 10_000_000_000 },
-                  streams: [{ streamId: '1504545584', streamDirection: 'CALLER_TO_CALLEE', averageJitter: 'PT0.043S', averagePacketLossRate: 0.01, audioCodec: 'SATIN' }],
+                  streams: [
+                    {
+                      streamId: '1504545584',
+                      streamDirection: 'CALLER_TO_CALLEE',
+                      averageJitter: 'PT0.043S',
+                      averagePacketLossRate: 0.01,
+                      audioCodec: 'SATIN',
+                    },
+                  ],
                 },
               ],
             },

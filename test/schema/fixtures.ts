@@ -70,9 +70,19 @@ export function session(): GraphSession {
       '@odata.type': '#microsoft.graph.callRecords.participantEndpoint',
       name: 'machineName_1',
       cpuCoresCount: 8,
-      associatedIdentity: { '@odata.type': '#microsoft.graph.callRecords.userIdentity', id: '821809f5-0000-0000-0000-3b5136c0e777', displayName: 'Abbie Wilkins', userPrincipalName: 'abbie@contoso.com' },
+      associatedIdentity: {
+        '@odata.type': '#microsoft.graph.callRecords.userIdentity',
+        id: '821809f5-0000-0000-0000-3b5136c0e777',
+        displayName: 'Abbie Wilkins',
+        userPrincipalName: 'abbie@contoso.com',
+      },
       feedback: { rating: 'poor', text: null, tokens: { NoSound: false } },
-      userAgent: { '@odata.type': '#microsoft.graph.callRecords.clientUserAgent', platform: 'macOS', productFamily: 'teams', headerValue: 'RTCC/7.0.0.0' },
+      userAgent: {
+        '@odata.type': '#microsoft.graph.callRecords.clientUserAgent',
+        platform: 'macOS',
+        productFamily: 'teams',
+        headerValue: 'RTCC/7.0.0.0',
+      },
     },
     callee: {
       '@odata.type': '#microsoft.graph.callRecords.serviceEndpoint',
@@ -90,7 +100,13 @@ export function session(): GraphSession {
             label: 'main-audio',
             callerNetwork: { connectionType: 'wifi', wifiBand: 'frequency50GHz', linkSpeed: 10_000_000_000 },
             streams: [
-              { streamId: '1504545584', streamDirection: 'callerToCallee', averageJitter: 'PT0.043S', averagePacketLossRate: 0.01, audioCodec: 'satin' },
+              {
+                streamId: '1504545584',
+                streamDirection: 'callerToCallee',
+                averageJitter: 'PT0.043S',
+                averagePacketLossRate: 0.01,
+                audioCodec: 'satin',
+              },
             ],
           },
         ],
@@ -109,7 +125,8 @@ export function pstnRecord(overrides: Partial<GraphCallRecord> = {}): GraphCallR
     lastModifiedDateTime: '2023-09-25T14:18:13Z',
     startDateTime: '2023-09-25T14:03:36Z',
     endDateTime: '2023-09-25T14:03:40Z',
-    'organizer_v2@odata.context': "https://graph.microsoft.com/beta/$metadata#communications/callRecords('c3ad8c4b-4a87-4ab1-bef0-284d2f40ed9f')/organizer_v2/$entity",
+    'organizer_v2@odata.context':
+      "https://graph.microsoft.com/beta/$metadata#communications/callRecords('c3ad8c4b-4a87-4ab1-bef0-284d2f40ed9f')/organizer_v2/$entity",
     organizer_v2: {
       id: '+5564981205182',
       identity: {

@@ -48,7 +48,11 @@ export function testSchema(data: TestData = {}, logger: EnumWarningLogger = reco
 }
 
 /** Runs an operation and returns its data, failing the test on any error. */
-export async function run(schema: GraphQLSchema, source: string, variableValues?: Record<string, unknown>): Promise<Record<string, unknown>> {
+export async function run(
+  schema: GraphQLSchema,
+  source: string,
+  variableValues?: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   const result = await graphql({ schema, source, variableValues, contextValue: {} });
   expect(result.errors).toBeUndefined();
   return result.data as Record<string, unknown>;

@@ -34,7 +34,9 @@ describe('DateTime', () => {
     ['an empty string', ''],
   ])('rejects %s (%j)', (_case, input) => {
     expect(normalizeDateTime(input)).toBeUndefined();
-    expect(() => DateTimeScalar.parseValue(input)).toThrow(`DateTime must be an ISO 8601 date-time with an offset, such as 2023-09-25T09:28:38Z; got ${JSON.stringify(input)}`);
+    expect(() => DateTimeScalar.parseValue(input)).toThrow(
+      `DateTime must be an ISO 8601 date-time with an offset, such as 2023-09-25T09:28:38Z; got ${JSON.stringify(input)}`,
+    );
   });
 
   it.each([[1695634118000], [true], [null], [{}]])('rejects the non-string %j', (input) => {

@@ -31,7 +31,7 @@ function code(answer: Answer): unknown {
   return answer.body.errors?.[0]?.extensions?.['code'];
 }
 
-describe('caller authentication against the simulator\'s JWKS', () => {
+describe("caller authentication against the simulator's JWKS", () => {
   let stack: Stack;
   const token = (options: Parameters<Stack['simulator']['control']['mintToken']>[0] = {}) =>
     stack.simulator.control.mintToken({ app: 'caller', ...options }).then((t) => `Bearer ${t}`);

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
 
-const azure = { AZURE_TENANT_ID: 'contoso.onmicrosoft.com', AZURE_CLIENT_ID: '3f9a6c2e-1b4d-4e8f-a7c5-0d2e9b1f6a38', AZURE_CLIENT_SECRET: 's3cret' };
+const azure = {
+  AZURE_TENANT_ID: 'contoso.onmicrosoft.com',
+  AZURE_CLIENT_ID: '3f9a6c2e-1b4d-4e8f-a7c5-0d2e9b1f6a38',
+  AZURE_CLIENT_SECRET: 's3cret',
+};
 const problems = (env: Record<string, string>): string[] => {
   try {
     loadConfig(env);
@@ -23,7 +27,7 @@ describe('security configuration', () => {
     expect(config.security.auth).toEqual({ mode: 'none' });
   });
 
-  it('defaults to no authentication on the simulator, and to the simulator\'s keys with AUTH_MODE=jwt', () => {
+  it("defaults to no authentication on the simulator, and to the simulator's keys with AUTH_MODE=jwt", () => {
     expect(loadConfig({}).security.auth.mode).toBe('none');
     expect(loadConfig({ AUTH_MODE: 'jwt' }).security.auth).toMatchObject({
       mode: 'jwt',

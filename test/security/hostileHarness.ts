@@ -39,11 +39,13 @@ export interface HostileStack {
 export async function startHostileStack(): Promise<HostileStack> {
   const connections = { undici: [] as string[], net: [] as string[] };
   const onUndici = (message: unknown) => {
-    const params = (message as { connectParams?: { hostname?: string; host?: string; port?: string | number; protocol?: string } }).connectParams;
+    const params = (message as { connectParams?: { hostname?: string; host?: string; port?: string | number; protocol?: string } })
+      .connectParams;
     if (params) connections.undici.push(`${params.hostname ?? params.host}:${params.port}`);
   };
   const onNet = (message: unknown) => {
-    const socket = (message as { socket?: { once(event: string, f: () => void): void; remoteAddress?: string; remotePort?: number } }).socket;
+    const socket = (message as { socket?: { once(event: string, f: () => void): void; remoteAddress?: string; remotePort?: number } })
+      .socket;
     socket?.once('connect', () => connections.net.push(`${socket.remoteAddress}:${socket.remotePort}`));
   };
   subscribe('undici:client:beforeConnect', onUndici);
@@ -65,7 +67,9 @@ export async function startHostileStack(): Promise<HostileStack> {
           method: request.method ?? 'POST',
           path: request.path ?? '/graphql',
           headers: {
-            ...(body !== undefined && request.headers?.['transfer-encoding'] === undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+            ...(body !== undefined && request.headers?.['transfer-encoding'] === undefined
+              ? { 'content-length': String(Buffer.byteLength(body)) }
+              : {}),
             ...request.headers,
           },
         },
@@ -144,7 +148,8 @@ export function filterProblem(filter: string, sent: ReadonlySet<string>): string
     const match = CLAUSE.exec(clause);
     if (!match) return `not an allowed clause: ${clause.slice(0, 120)}`;
     const literal = match[1];
-    if (literal !== undefined && !sent.has(literal.replaceAll("''", "'"))) return `a participant literal nobody sent: ${literal.slice(0, 120)}`;
+    if (literal !== undefined && !sent.has(literal.replaceAll("''", "'")))
+      return `a participant literal nobody sent: ${literal.slice(0, 120)}`;
   }
   return undefined;
 }
@@ -154,7 +159,8 @@ export function closingChecks(h: () => HostileStack) {
   return {
     async stillServes() {
       const answer = await h().op('{ callRecords(first: 1) { nodes { id } } }');
-      if (answer.status !== 200 || answer.json?.errors) throw new Error(`health query failed: ${answer.status} ${answer.text.slice(0, 200)}`);
+      if (answer.status !== 200 || answer.json?.errors)
+        throw new Error(`health query failed: ${answer.status} ${answer.text.slice(0, 200)}`);
       const health = await h().send({ method: 'GET', path: '/healthz' });
       if (health.status !== 200) throw new Error(`/healthz answered ${health.status}`);
     },

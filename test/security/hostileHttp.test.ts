@@ -82,9 +82,8 @@ describe('missing, expired, foreign and forged tokens', () => {
     await expect401(`Bearer ${token}`);
   });
 
-  it.each(['RS256', 'PS256', 'ES256'] as const)('refuses %s signed by a stranger\'s key under the real kid', async (alg) => {
-    const pair =
-      alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  it.each(['RS256', 'PS256', 'ES256'] as const)("refuses %s signed by a stranger's key under the real kid", async (alg) => {
+    const pair = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
     const key = await importPKCS8(pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), alg);
     await expect401(`Bearer ${await new SignJWT(claims).setProtectedHeader({ alg, kid }).sign(key)}`);
   });
@@ -104,9 +103,9 @@ describe('missing, expired, foreign and forged tokens', () => {
   });
 
   const garbage = fc.sample(
-    fc.tuple(fc.base64String({ maxLength: 60 }), fc.base64String({ maxLength: 200 }), fc.base64String({ maxLength: 100 })).map(
-      ([a, b, c]) => `Bearer ${a.replace(/[+/=]/g, '')}.${b.replace(/[+/=]/g, '')}.${c.replace(/[+/=]/g, '')}`,
-    ),
+    fc
+      .tuple(fc.base64String({ maxLength: 60 }), fc.base64String({ maxLength: 200 }), fc.base64String({ maxLength: 100 }))
+      .map(([a, b, c]) => `Bearer ${a.replace(/[+/=]/g, '')}.${b.replace(/[+/=]/g, '')}.${c.replace(/[+/=]/g, '')}`),
     { numRuns: 20, seed: 41 },
   );
   it.each(garbage.map((g, i) => [i, g] as const))('refuses generated token #%i', async (_i, authorization) => {
@@ -151,7 +150,11 @@ describe('oversized and malformed bodies, wrong content types and methods', () =
   });
 
   it('serves a GET query that carries apollo-require-preflight, and refuses a mutation over GET', async () => {
-    const ok = await h.send({ method: 'GET', path: '/graphql?query=%7B__typename%7D', headers: { ...auth(), 'apollo-require-preflight': 'true' } });
+    const ok = await h.send({
+      method: 'GET',
+      path: '/graphql?query=%7B__typename%7D',
+      headers: { ...auth(), 'apollo-require-preflight': 'true' },
+    });
     expect(ok.json).toEqual({ data: { __typename: 'Query' } });
     const mutation = await h.send({
       method: 'GET',
@@ -175,10 +178,12 @@ describe('CORS', () => {
     });
     expect(preflight.status).toBe(403);
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
-    const simple = await h.send({ headers: { origin: 'https://evil.example', 'content-type': 'application/json', authorization: h.bearer }, body: QUERY });
+    const simple = await h.send({
+      headers: { origin: 'https://evil.example', 'content-type': 'application/json', authorization: h.bearer },
+      body: QUERY,
+    });
     expect(simple.headers['access-control-allow-origin']).toBeUndefined();
   });
-
 });
 
 describe('after the hostile requests', () => {

@@ -26,12 +26,20 @@ const seeded = <T>(arb: fc.Arbitrary<T>, n: number, seed: number): T[] => fc.sam
 
 describe('forged and fuzzed cursors', () => {
   const random = seeded(fc.string({ minLength: 0, maxLength: 300 }), 30, 11);
-  const base64ish = seeded(fc.base64String({ minLength: 4, maxLength: 200 }).map((s) => s.replace(/=+$/, '')), 20, 12);
+  const base64ish = seeded(
+    fc.base64String({ minLength: 4, maxLength: 200 }).map((s) => s.replace(/=+$/, '')),
+    20,
+    12,
+  );
   it.each([...random, ...base64ish].map((s, i) => [i, s] as const))('refuses random cursor #%i with BAD_USER_INPUT', async (_i, after) => {
     expectFieldRefusal(await h.op(PAGE, { after }));
   });
 
-  const mutations = seeded(fc.tuple(fc.nat(), fc.constantFrom('flip', 'drop', 'append', 'swap-signature'), fc.string({ minLength: 1, maxLength: 1 })), 30, 13);
+  const mutations = seeded(
+    fc.tuple(fc.nat(), fc.constantFrom('flip', 'drop', 'append', 'swap-signature'), fc.string({ minLength: 1, maxLength: 1 })),
+    30,
+    13,
+  );
   it.each(mutations.map((m, i) => [i, m] as const))('refuses a mutated real cursor #%i', async (_i, [position, kind, ch]) => {
     const at = position % realCursor.length;
     const replacement = realCursor[at] === 'A' ? 'B' : 'A';
@@ -85,27 +93,48 @@ describe('OData injection attempts in filter values', () => {
     '#',
     'x'.repeat(256),
   ];
-  const refused = ['', 'é', '\u202e', '𝕏', 'a\r\nb', 'a\nHost: evil', '\u0000', '\t', 'x'.repeat(257), 'x'.repeat(10_000), "caf\u00e9' or 1 eq 1"];
+  const refused = [
+    '',
+    'é',
+    '\u202e',
+    '𝕏',
+    'a\r\nb',
+    'a\nHost: evil',
+    '\u0000',
+    '\t',
+    'x'.repeat(257),
+    'x'.repeat(10_000),
+    "caf\u00e9' or 1 eq 1",
+  ];
 
-  it.each(printable.map((v) => [JSON.stringify(v).slice(0, 40), v] as const))('escapes participantId %s into one literal', async (_label, participantId) => {
-    h.participantIds.add(participantId);
-    const answer = await h.op(PAGE, { filter: { participantId }, first: 5 });
-    expect(answer.status).toBe(200);
-    expect(answer.json?.errors).toBeUndefined();
-  });
+  it.each(printable.map((v) => [JSON.stringify(v).slice(0, 40), v] as const))(
+    'escapes participantId %s into one literal',
+    async (_label, participantId) => {
+      h.participantIds.add(participantId);
+      const answer = await h.op(PAGE, { filter: { participantId }, first: 5 });
+      expect(answer.status).toBe(200);
+      expect(answer.json?.errors).toBeUndefined();
+    },
+  );
 
-  it.each(refused.map((v) => [JSON.stringify(v).slice(0, 40), v] as const))('refuses participantId %s with BAD_USER_INPUT', async (_label, participantId) => {
-    expectFieldRefusal(await h.op(PAGE, { filter: { participantId } }));
-  });
+  it.each(refused.map((v) => [JSON.stringify(v).slice(0, 40), v] as const))(
+    'refuses participantId %s with BAD_USER_INPUT',
+    async (_label, participantId) => {
+      expectFieldRefusal(await h.op(PAGE, { filter: { participantId } }));
+    },
+  );
 
   const generated = seeded(fc.string({ unit: 'binary', minLength: 1, maxLength: 300 }), 40, 21);
-  it.each(generated.map((v, i) => [i, v] as const))('treats generated participantId #%i as data, never as OData', async (_i, participantId) => {
-    h.participantIds.add(participantId);
-    const answer = await h.op(PAGE, { filter: { participantId }, first: 3 });
-    expect(answer.status).toBe(200);
-    if (/^[\x20-\x7E]{1,256}$/.test(participantId)) expect(answer.json?.errors).toBeUndefined();
-    else expectFieldRefusal(answer);
-  });
+  it.each(generated.map((v, i) => [i, v] as const))(
+    'treats generated participantId #%i as data, never as OData',
+    async (_i, participantId) => {
+      h.participantIds.add(participantId);
+      const answer = await h.op(PAGE, { filter: { participantId }, first: 3 });
+      expect(answer.status).toBe(200);
+      if (/^[\x20-\x7E]{1,256}$/.test(participantId)) expect(answer.json?.errors).toBeUndefined();
+      else expectFieldRefusal(answer);
+    },
+  );
 
   it.each(['gt', 'gte', 'lt', 'lte'])('refuses an OData expression smuggled into startDateTime.%s', async (op) => {
     const answer = await h.op(PAGE, { filter: { startDateTime: { [op]: "2023-09-25T00:00:00Z or participants_v2/any(p:p/id ne '')" } } });
@@ -132,18 +161,28 @@ describe('invalid DateTimes', () => {
     "2023-09-25T00:00:00Z'",
     '9'.repeat(500),
   ];
-  const generated = seeded(fc.string({ maxLength: 40 }).filter((s) => !/^\d{4}-\d{2}-\d{2}T/.test(s)), 15, 31);
-  it.each([...fixed, ...generated].map((v) => [JSON.stringify(v).slice(0, 40), v] as const))('refuses startDateTime %s with 400 and BAD_USER_INPUT', async (_label, gte) => {
-    const answer = await h.op(PAGE, { filter: { startDateTime: { gte } } });
-    expect(answer.status).toBe(400);
-    expect(codeOf(answer)).toBe('BAD_USER_INPUT');
-  });
+  const generated = seeded(
+    fc.string({ maxLength: 40 }).filter((s) => !/^\d{4}-\d{2}-\d{2}T/.test(s)),
+    15,
+    31,
+  );
+  it.each([...fixed, ...generated].map((v) => [JSON.stringify(v).slice(0, 40), v] as const))(
+    'refuses startDateTime %s with 400 and BAD_USER_INPUT',
+    async (_label, gte) => {
+      const answer = await h.op(PAGE, { filter: { startDateTime: { gte } } });
+      expect(answer.status).toBe(400);
+      expect(codeOf(answer)).toBe('BAD_USER_INPUT');
+    },
+  );
 
-  it.each(['"not a date"', '12', 'true', 'NOW'])('refuses a literal startDateTime %s in the document with GRAPHQL_VALIDATION_FAILED', async (literal) => {
-    const answer = await h.op(`{ callRecords(filter: { startDateTime: { gte: ${literal} } }) { nodes { id } } }`);
-    expect(answer.status).toBe(400);
-    expect(codeOf(answer)).toBe('GRAPHQL_VALIDATION_FAILED');
-  });
+  it.each(['"not a date"', '12', 'true', 'NOW'])(
+    'refuses a literal startDateTime %s in the document with GRAPHQL_VALIDATION_FAILED',
+    async (literal) => {
+      const answer = await h.op(`{ callRecords(filter: { startDateTime: { gte: ${literal} } }) { nodes { id } } }`);
+      expect(answer.status).toBe(400);
+      expect(codeOf(answer)).toBe('GRAPHQL_VALIDATION_FAILED');
+    },
+  );
 });
 
 describe('negative and huge first', () => {
@@ -170,12 +209,22 @@ describe('alias, depth, cost, token and directive bombs', () => {
 
   it.each([51, 100, 300, 2000])('refuses %i aliases', async (n) => {
     const query = `{ ${Array.from({ length: n }, (_, i) => `a${i}: call(id: "x${i}") { id }`).join(' ')} }`;
-    await refusedBeforeRunning(query, undefined, n > 200 ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED', n > 200 ? /tokens/ : /Aliases limit/);
+    await refusedBeforeRunning(
+      query,
+      undefined,
+      n > 200 ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED',
+      n > 200 ? /tokens/ : /Aliases limit/,
+    );
   });
 
   it.each([13, 30, 1000])('refuses a selection %i deep', async (depth) => {
     const query = `{ callRecords { nodes { ${'sessions { '.repeat(depth)}id${' }'.repeat(depth)} } } }`;
-    await refusedBeforeRunning(query, undefined, depth > 500 ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED', depth > 500 ? /tokens/ : /depth limit/);
+    await refusedBeforeRunning(
+      query,
+      undefined,
+      depth > 500 ? 'GRAPHQL_PARSE_FAILED' : 'GRAPHQL_VALIDATION_FAILED',
+      depth > 500 ? /tokens/ : /depth limit/,
+    );
   });
 
   it('refuses a depth bomb hidden in nested fragments', async () => {
@@ -206,11 +255,21 @@ describe('alias, depth, cost, token and directive bombs', () => {
   });
 
   it.each([51, 100])('refuses %i directives', async (n) => {
-    await refusedBeforeRunning(`{ __typename ${'@skip(if: false) '.repeat(n)}}`, undefined, 'GRAPHQL_VALIDATION_FAILED', /Directives limit|directive/i);
+    await refusedBeforeRunning(
+      `{ __typename ${'@skip(if: false) '.repeat(n)}}`,
+      undefined,
+      'GRAPHQL_VALIDATION_FAILED',
+      /Directives limit|directive/i,
+    );
   });
 
   it('refuses a fragment cycle', async () => {
-    await refusedBeforeRunning('{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }', undefined, 'GRAPHQL_VALIDATION_FAILED', /./);
+    await refusedBeforeRunning(
+      '{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }',
+      undefined,
+      'GRAPHQL_VALIDATION_FAILED',
+      /./,
+    );
   });
 });
 
@@ -222,7 +281,8 @@ describe('createCall with invalid input', () => {
     mediaConfig: { serviceHosted: { preFetchMedia: [] } },
   };
   const CREATE = 'mutation($input: CreateCallInput!) { createCall(input: $input) { id } }';
-  const creates = () => h.stack.simulator.control.log().filter((e) => e.method === 'POST' && e.path.includes('/communications/calls')).length;
+  const creates = () =>
+    h.stack.simulator.control.log().filter((e) => e.method === 'POST' && e.path.includes('/communications/calls')).length;
 
   it.each([
     ['an invalid modality', { ...valid, requestedModalities: ['TELEPATHY'] }],
@@ -270,7 +330,9 @@ describe('after the hostile inputs', () => {
     await checks.stillServes();
   });
   it('sent Graph only filters of the allowed forms, with every literal one a test sent', () => {
-    expect(h.stack.simulator.control.log().filter((e) => new URLSearchParams(e.path.split("?")[1] ?? "").has("$filter")).length).toBeGreaterThanOrEqual(17);
+    expect(
+      h.stack.simulator.control.log().filter((e) => new URLSearchParams(e.path.split('?')[1] ?? '').has('$filter')).length,
+    ).toBeGreaterThanOrEqual(17);
     expect(checks.filtersProblems()).toEqual([]);
   });
   it('opened connections to Graph (the simulator) only', () => {

@@ -56,21 +56,24 @@ describe('secrets never reach a log line or an error', () => {
 
     const bearer = `Bearer ${good}`;
     const first = await post(stack, PAGE, {}, bearer);
-    const cursor = (JSON.parse(first.text) as { data: { callRecords: { pageInfo: { endCursor: string } } } }).data.callRecords.pageInfo.endCursor;
+    const cursor = (JSON.parse(first.text) as { data: { callRecords: { pageInfo: { endCursor: string } } } }).data.callRecords.pageInfo
+      .endCursor;
     responses.push(
       first.text,
       (await post(stack, PAGE, { after: cursor }, bearer)).text,
       (await post(stack, PAGE, { after: `${cursor}x` }, bearer)).text,
       (await post(stack, '{ callRecord(id: "3cf3bbc8-b21d-4f2e-bfd0-b13603ae6c65") { id } }', undefined, bearer)).text,
       (await post(stack, '{ call(id: "../../x") { id } }', undefined, bearer)).text,
-      (await post(
-        stack,
-        `mutation { createCall(input: { callbackUri: "https://bot.contoso.com/cb", requestedModalities: [AUDIO],
+      (
+        await post(
+          stack,
+          `mutation { createCall(input: { callbackUri: "https://bot.contoso.com/cb", requestedModalities: [AUDIO],
           targets: [{ identity: { user: { id: "8b081ef6-4792-4def-b2c9-c363a1bf41d5" } } }],
           mediaConfig: { serviceHosted: { preFetchMedia: [] } } }) { id } }`,
-        undefined,
-        bearer,
-      )).text,
+          undefined,
+          bearer,
+        )
+      ).text,
       (await post(stack, PAGE, {}, `Bearer ${tokens.records}`)).text,
       (await post(stack, '{ calls { id } }', undefined, `Bearer ${tokens.records}`)).text,
       (await post(stack, PAGE, {})).text,

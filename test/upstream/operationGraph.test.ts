@@ -2,7 +2,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../src/errors/index.js';
 import { createGraphClient, type InstrumentedGraphClient } from '../../src/graph/index.js';
 import { createOperationGraph, MAX_LINKED_PAGES } from '../../src/upstream/operationGraph.js';
-import { countingTokens, graphErrorBody, ok, startFakeGraph, testConfig, type FakeGraph, type Reply, type Seen } from '../graph/fakeGraph.js';
+import {
+  countingTokens,
+  graphErrorBody,
+  ok,
+  startFakeGraph,
+  testConfig,
+  type FakeGraph,
+  type Reply,
+  type Seen,
+} from '../graph/fakeGraph.js';
 
 let graph: FakeGraph | undefined;
 let client: InstrumentedGraphClient | undefined;
@@ -52,7 +61,14 @@ describe("the operation's view of Graph", () => {
       const page = Number(new URL(seen.url, 'http://x').searchParams.get('page') ?? '0');
       return pageOf(fake.origin, [`item-${page}a`, `item-${page}b`], page < 2 ? page + 1 : undefined);
     });
-    expect(await operation.collect('/communications/calls?page=0')).toEqual(['item-0a', 'item-0b', 'item-1a', 'item-1b', 'item-2a', 'item-2b']);
+    expect(await operation.collect('/communications/calls?page=0')).toEqual([
+      'item-0a',
+      'item-0b',
+      'item-1a',
+      'item-1b',
+      'item-2a',
+      'item-2b',
+    ]);
     expect(operation.count.requests).toBe(3);
   });
 
@@ -64,7 +80,9 @@ describe("the operation's view of Graph", () => {
   });
 
   it('does not follow a nextLink to another host', async () => {
-    const { fake, operation } = await view(() => ok({ value: [1], '@odata.nextLink': 'https://evil.example/v1.0/communications/calls?page=1' }));
+    const { fake, operation } = await view(() =>
+      ok({ value: [1], '@odata.nextLink': 'https://evil.example/v1.0/communications/calls?page=1' }),
+    );
     const error = await failure(operation.collect('/communications/calls'));
     expect(error.extensions['code']).toBe('UPSTREAM_REJECTED');
     expect(fake.seen).toHaveLength(1);

@@ -25,7 +25,12 @@ export async function verifyClientAssertion(
   }
   const alg = header.alg;
   if (alg !== 'PS256' && alg !== 'RS256') {
-    throw new EntraError(401, 'invalid_client', 5002738, `Invalid JWT token. '${String(alg)}' is not a supported signature algorithm. Supported: ${ALGORITHMS.join(', ')}.`);
+    throw new EntraError(
+      401,
+      'invalid_client',
+      5002738,
+      `Invalid JWT token. '${String(alg)}' is not a supported signature algorithm. Supported: ${ALGORITHMS.join(', ')}.`,
+    );
   }
   const cert = app.certificate;
   const sha256 = typeof header['x5t#S256'] === 'string' ? hexFromBase64Url(header['x5t#S256']) : undefined;
@@ -58,7 +63,12 @@ export async function verifyClientAssertion(
     }
     if (err instanceof errors.JWTClaimValidationFailed) {
       if (err.claim === 'aud') {
-        throw new EntraError(401, 'invalid_client', 700027, `Client assertion contains an invalid audience; expected the token endpoint ${tokenEndpoints[0] ?? ''}.`);
+        throw new EntraError(
+          401,
+          'invalid_client',
+          700027,
+          `Client assertion contains an invalid audience; expected the token endpoint ${tokenEndpoints[0] ?? ''}.`,
+        );
       }
       if (err.claim === 'iss' || err.claim === 'sub') {
         throw new EntraError(401, 'invalid_client', 700021, "Client assertion application identifier doesn't match 'client_id' parameter.");

@@ -39,7 +39,10 @@ export interface EntraErrorBody {
 export function entraErrorBody(err: EntraError, origin: string, correlationId: string | undefined): EntraErrorBody {
   const traceId = newGuid();
   const correlation = correlationId ?? newGuid();
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const timestamp = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   return {
     error: err.error,
     error_description: `${err.message} Trace ID: ${traceId} Correlation ID: ${correlation} Timestamp: ${timestamp}`,

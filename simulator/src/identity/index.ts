@@ -61,11 +61,17 @@ export async function handleIdentityRequest(
       );
     }
     if (route === 'openid-configuration' || route === 'jwks') {
-      if (req.method !== 'GET') throw new EntraError(400, 'invalid_request', 900561, `The endpoint only accepts GET requests. Received a ${req.method} request.`);
+      if (req.method !== 'GET')
+        throw new EntraError(400, 'invalid_request', 900561, `The endpoint only accepts GET requests. Received a ${req.method} request.`);
       return answer(200, route === 'jwks' ? jsonWebKeySet([ctx.key.publicJwk]) : openIdConfiguration(req.origin, ctx.tenantId));
     }
     if (req.method !== 'POST') {
-      throw new EntraError(400, 'invalid_request', 900561, `The endpoint only accepts POST, OPTIONS requests. Received a ${req.method} request.`);
+      throw new EntraError(
+        400,
+        'invalid_request',
+        900561,
+        `The endpoint only accepts POST, OPTIONS requests. Received a ${req.method} request.`,
+      );
     }
     const contentType = req.headers['content-type'] ?? '';
     if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType)) {

@@ -46,7 +46,12 @@ export function acceptedResources(origins: readonly string[]): string[] {
 export async function issueToken(form: URLSearchParams, ctx: TokenEndpointContext): Promise<IssuedToken> {
   const grantType = required(form, 'grant_type');
   if (grantType !== 'client_credentials') {
-    throw new EntraError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType}'. Only client_credentials is supported.`);
+    throw new EntraError(
+      400,
+      'unsupported_grant_type',
+      70003,
+      `The app requested an unsupported grant type '${grantType}'. Only client_credentials is supported.`,
+    );
   }
   const clientId = required(form, 'client_id');
   const app = ctx.apps.find((a) => a.clientId.toLowerCase() === clientId.toLowerCase());
@@ -82,7 +87,12 @@ export async function issueToken(form: URLSearchParams, ctx: TokenEndpointContex
 function resourceOf(scope: string, ctx: TokenEndpointContext): string {
   const scopes = scope.split(' ').filter((s) => s !== '');
   if (scopes.length !== 1) {
-    throw new EntraError(400, 'invalid_scope', 70011, `The provided request must include a 'scope' input parameter naming exactly one resource with /.default; got '${scope}'.`);
+    throw new EntraError(
+      400,
+      'invalid_scope',
+      70011,
+      `The provided request must include a 'scope' input parameter naming exactly one resource with /.default; got '${scope}'.`,
+    );
   }
   const only = scopes[0] ?? '';
   if (!only.endsWith('/.default')) {
@@ -123,13 +133,23 @@ async function authenticateClient(form: URLSearchParams, app: AppRegistration, c
   if (assertion !== null && assertion !== '') {
     const type = form.get('client_assertion_type');
     if (type !== JWT_BEARER_ASSERTION_TYPE) {
-      throw new EntraError(400, 'invalid_request', 50027, `client_assertion_type must be '${JWT_BEARER_ASSERTION_TYPE}', got '${type ?? ''}'.`);
+      throw new EntraError(
+        400,
+        'invalid_request',
+        50027,
+        `client_assertion_type must be '${JWT_BEARER_ASSERTION_TYPE}', got '${type ?? ''}'.`,
+      );
     }
     const endpoints = ctx.origins.map((o) => `${o}/${ctx.tenantId}/oauth2/v2.0/token`);
     await verifyClientAssertion(assertion, app, endpoints);
     return 'certificate';
   }
-  throw new EntraError(401, 'invalid_client', 7000216, "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.");
+  throw new EntraError(
+    401,
+    'invalid_client',
+    7000216,
+    "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.",
+  );
 }
 
 function required(form: URLSearchParams, name: string): string {

@@ -1,15 +1,26 @@
 import type { Route, SimRequest, SimResponse } from '../types.js';
 import { badRequest, forbidden } from './errors.js';
 import { hostingOf } from './data/fixtures.js';
-import {
-  callNotFound, endLater, establishLater, newId, stateOf, visibleCall, type CallDeps,
-} from './callModel.js';
+import { callNotFound, endLater, establishLater, newId, stateOf, visibleCall, type CallDeps } from './callModel.js';
 import { readQueryOptions } from './odata/query.js';
 import { ANY_CALLS_PERMISSION, Permission } from './roles.js';
 import type { Json, StoredCall } from './store.js';
 import {
-  clientContext, enumValue, httpsUrl, invitationParticipantInfo, isObject, mediaConfig, modalities,
-  odataType, onlyParameters, optionalBoolean, optionalInteger, participantInfo, prompts, requireBody, requireObject,
+  clientContext,
+  enumValue,
+  httpsUrl,
+  invitationParticipantInfo,
+  isObject,
+  mediaConfig,
+  modalities,
+  odataType,
+  onlyParameters,
+  optionalBoolean,
+  optionalInteger,
+  participantInfo,
+  prompts,
+  requireBody,
+  requireObject,
 } from './validate.js';
 
 /** Redirect rings at most 25 targets at once, for 15 to 90 seconds (Graph docs: call actions). */
@@ -91,7 +102,11 @@ const ACTIONS: readonly ActionSpec[] = [
       if (body['callbackUri'] !== undefined && body['callbackUri'] !== null) httpsUrl(body['callbackUri'], 'callbackUri');
       const config = mediaConfig(body['mediaConfig'], 'mediaConfig');
       requireAccessMediaFor(req, config);
-      const accepted = modalities(body['acceptedModalities'], 'acceptedModalities', req.version, ['audio', 'video', 'videoBasedScreenSharing']);
+      const accepted = modalities(body['acceptedModalities'], 'acceptedModalities', req.version, [
+        'audio',
+        'video',
+        'videoBasedScreenSharing',
+      ]);
       if (body['callOptions'] !== undefined && body['callOptions'] !== null) {
         const options = requireObject(body['callOptions'], 'callOptions');
         odataType(options, 'callOptions', ['#microsoft.graph.incomingCallOptions'], true);
@@ -117,9 +132,10 @@ const ACTIONS: readonly ActionSpec[] = [
     run(ctx) {
       const { body, call, deps } = ctx;
       // The doc table capitalises the members (None, Busy, Forbidden) while its examples send them in lower case.
-      const reason = body['reason'] === undefined || body['reason'] === null
-        ? 'none'
-        : enumValue(body['reason'], 'reason', ['none', 'busy', 'forbidden'], true);
+      const reason =
+        body['reason'] === undefined || body['reason'] === null
+          ? 'none'
+          : enumValue(body['reason'], 'reason', ['none', 'busy', 'forbidden'], true);
       if (body['callbackUri'] !== undefined && body['callbackUri'] !== null) httpsUrl(body['callbackUri'], 'callbackUri');
       call.resource['state'] = 'terminated';
       call.resource['resultInfo'] = { code: reason === 'busy' ? 486 : 603, subcode: 0, message: `Rejected: ${reason}` };
@@ -137,7 +153,7 @@ const ACTIONS: readonly ActionSpec[] = [
       if (!Array.isArray(targets) || targets.length === 0 || targets.length > REDIRECT_MAX_TARGETS) {
         throw badRequest(
           `Invalid request body: 'targets' must be an array of 1 to ${REDIRECT_MAX_TARGETS} invitationParticipantInfo, got ${
-            Array.isArray(targets) ? `${targets.length} targets` : JSON.stringify(targets) ?? 'nothing'
+            Array.isArray(targets) ? `${targets.length} targets` : (JSON.stringify(targets) ?? 'nothing')
           }.`,
         );
       }
@@ -178,8 +194,14 @@ const ACTIONS: readonly ActionSpec[] = [
   {
     name: 'recordResponse',
     parameters: [
-      'prompts', 'bargeInAllowed', 'initialSilenceTimeoutInSeconds', 'maxSilenceTimeoutInSeconds', 'maxRecordDurationInSeconds',
-      'playBeep', 'stopTones', 'clientContext',
+      'prompts',
+      'bargeInAllowed',
+      'initialSilenceTimeoutInSeconds',
+      'maxSilenceTimeoutInSeconds',
+      'maxRecordDurationInSeconds',
+      'playBeep',
+      'stopTones',
+      'clientContext',
     ],
     states: ['established'],
     serviceHostedOnly: true,
@@ -193,7 +215,8 @@ const ACTIONS: readonly ActionSpec[] = [
       }
       const tones = body['stopTones'];
       if (tones !== undefined && tones !== null) {
-        if (!Array.isArray(tones)) throw badRequest(`Invalid request body: 'stopTones' must be an array of DTMF tones, got ${JSON.stringify(tones)}.`);
+        if (!Array.isArray(tones))
+          throw badRequest(`Invalid request body: 'stopTones' must be an array of DTMF tones, got ${JSON.stringify(tones)}.`);
         tones.forEach((t, i) => enumValue(t, `stopTones[${i}]`, STOP_TONES));
       }
       clientContext(body['clientContext']);
@@ -225,7 +248,8 @@ const ACTIONS: readonly ActionSpec[] = [
     parameters: ['status', 'clientContext'],
     states: ['established'],
     run(ctx) {
-      if (ctx.body['status'] === undefined) throw badRequest("Invalid request body: 'status' (notRecording, recording or failed) is required.");
+      if (ctx.body['status'] === undefined)
+        throw badRequest("Invalid request body: 'status' (notRecording, recording or failed) is required.");
       const status = enumValue(ctx.body['status'], 'status', RECORDING_STATUSES);
       clientContext(ctx.body['clientContext']);
       ctx.call.recordingStatus = status;
@@ -259,7 +283,10 @@ const ACTIONS: readonly ActionSpec[] = [
       // Queued and running prompts and recordings fail with 400/8508; tone subscriptions are not media processing.
       for (const op of ctx.call.operations.values()) {
         const type = op['@odata.type'];
-        if (op['status'] === 'running' && (type === '#microsoft.graph.playPromptOperation' || type === '#microsoft.graph.recordOperation')) {
+        if (
+          op['status'] === 'running' &&
+          (type === '#microsoft.graph.playPromptOperation' || type === '#microsoft.graph.recordOperation')
+        ) {
           op['status'] = 'failed';
           op['resultInfo'] = { code: 400, subcode: 8508, message: 'The operation was cancelled.' };
         }
@@ -270,30 +297,28 @@ const ACTIONS: readonly ActionSpec[] = [
 ];
 
 export function createCallActionRoutes(deps: CallDeps): Route[] {
-  return ACTIONS.map(
-    (spec): Route => ({
-      method: 'POST',
-      pattern: `/communications/calls/{id}/${spec.name}`,
-      name: `calls.${spec.name}`,
-      anyOfRoles: ANY_CALLS_PERMISSION,
-      throttleKeys: () => ['calls'],
-      handle(req, params) {
-        readQueryOptions(req, [], spec.name);
-        const id = params['id'] ?? '';
-        const call = visibleCall(deps, req, id, true) ?? callNotFound(id);
-        const body = requireBody(req.body, spec.name);
-        onlyParameters(body, spec.parameters, spec.name);
-        const state = stateOf(call);
-        if (!spec.states.includes(state)) {
-          throw badRequest(
-            `The action '${spec.name}' is not valid for a call in state '${state}'; it needs a call in state ${spec.states.map((s) => `'${s}'`).join(' or ')}.`,
-          );
-        }
-        if (spec.serviceHostedOnly && call.hosting !== 'serviceHosted') {
-          throw badRequest(`The action '${spec.name}' is only supported for calls with service-hosted media.`);
-        }
-        return spec.run({ req, call, body, deps });
-      },
-    }),
-  );
+  return ACTIONS.map((spec): Route => ({
+    method: 'POST',
+    pattern: `/communications/calls/{id}/${spec.name}`,
+    name: `calls.${spec.name}`,
+    anyOfRoles: ANY_CALLS_PERMISSION,
+    throttleKeys: () => ['calls'],
+    handle(req, params) {
+      readQueryOptions(req, [], spec.name);
+      const id = params['id'] ?? '';
+      const call = visibleCall(deps, req, id, true) ?? callNotFound(id);
+      const body = requireBody(req.body, spec.name);
+      onlyParameters(body, spec.parameters, spec.name);
+      const state = stateOf(call);
+      if (!spec.states.includes(state)) {
+        throw badRequest(
+          `The action '${spec.name}' is not valid for a call in state '${state}'; it needs a call in state ${spec.states.map((s) => `'${s}'`).join(' or ')}.`,
+        );
+      }
+      if (spec.serviceHostedOnly && call.hosting !== 'serviceHosted') {
+        throw badRequest(`The action '${spec.name}' is only supported for calls with service-hosted media.`);
+      }
+      return spec.run({ req, call, body, deps });
+    },
+  }));
 }

@@ -11,13 +11,36 @@ export interface CallDeps {
 }
 
 export const CALL_PROPERTIES_V1 = [
-  'id', 'callbackUri', 'callChainId', 'callOptions', 'callRoutes', 'chatInfo', 'direction', 'incomingContext', 'mediaConfig',
-  'mediaState', 'meetingInfo', 'myParticipantId', 'requestedModalities', 'resultInfo', 'source', 'state', 'subject',
-  'targets', 'tenantId', 'toneInfo', 'transcription',
+  'id',
+  'callbackUri',
+  'callChainId',
+  'callOptions',
+  'callRoutes',
+  'chatInfo',
+  'direction',
+  'incomingContext',
+  'mediaConfig',
+  'mediaState',
+  'meetingInfo',
+  'myParticipantId',
+  'requestedModalities',
+  'resultInfo',
+  'source',
+  'state',
+  'subject',
+  'targets',
+  'tenantId',
+  'toneInfo',
+  'transcription',
 ];
 /** Call properties only the beta schema declares (Graph docs: call resource); the v1.0 endpoint does not return them. */
 export const CALL_PROPERTIES_BETA_ONLY = [
-  'activeModalities', 'answeredBy', 'meetingCapability', 'ringingTimeoutInSeconds', 'routingPolicies', 'terminationReason',
+  'activeModalities',
+  'answeredBy',
+  'meetingCapability',
+  'ringingTimeoutInSeconds',
+  'routingPolicies',
+  'terminationReason',
 ];
 
 export function callProperties(req: SimRequest): readonly string[] {
@@ -65,7 +88,12 @@ export function establishLater(deps: CallDeps, call: StoredCall): void {
 }
 
 /** Ends the call: `terminating` now, then gone (404) after the configured delay, with the given result. */
-export function endLater(deps: CallDeps, call: StoredCall, state: string, result: { code: number; subcode: number; message: string }): void {
+export function endLater(
+  deps: CallDeps,
+  call: StoredCall,
+  state: string,
+  result: { code: number; subcode: number; message: string },
+): void {
   call.resource['state'] = state;
   deps.calls.later(call, deps.delayMs, () => {
     call.resource['state'] = 'terminated';

@@ -16,8 +16,19 @@ export const PARTICIPANTS_PAGE = 130;
 
 const RECORD_TYPE = 'microsoft.graph.callRecords.callRecord';
 const RECORD_PROPERTIES = [
-  'id', 'version', 'type', 'modalities', 'lastModifiedDateTime', 'startDateTime', 'endDateTime', 'joinWebUrl',
-  'organizer', 'participants', 'organizer_v2', 'participants_v2', 'sessions',
+  'id',
+  'version',
+  'type',
+  'modalities',
+  'lastModifiedDateTime',
+  'startDateTime',
+  'endDateTime',
+  'joinWebUrl',
+  'organizer',
+  'participants',
+  'organizer_v2',
+  'participants_v2',
+  'sessions',
 ];
 const RECORD_NAVIGATION = ['participants_v2', 'sessions'];
 const SESSION_PROPERTIES = ['id', 'caller', 'callee', 'startDateTime', 'endDateTime', 'failureInfo', 'modalities', 'isTest', 'segments'];
@@ -186,7 +197,9 @@ export function createCallRecordRoutes(deps: CallRecordDeps): Route[] {
         const items = parseExpand(rawExpand);
         for (const item of items) {
           if (item.name !== 'segments') {
-            throw badRequest(`Could not find a navigation property named '${item.name}' on type 'microsoft.graph.callRecords.session'; only 'segments' can be expanded.`);
+            throw badRequest(
+              `Could not find a navigation property named '${item.name}' on type 'microsoft.graph.callRecords.session'; only 'segments' can be expanded.`,
+            );
           }
           if (item.options.size) throw badRequest("Query options inside '$expand=segments(...)' are not supported.");
         }

@@ -1,16 +1,26 @@
 import type { Route, SimRequest } from '../types.js';
 import { badRequest, describe, forbidden } from './errors.js';
 import { hostingOf } from './data/fixtures.js';
-import {
-  callNotFound, callProperties, establishLater, endLater, newId, renderCall, visibleCall, type CallDeps,
-} from './callModel.js';
+import { callNotFound, callProperties, establishLater, endLater, newId, renderCall, visibleCall, type CallDeps } from './callModel.js';
 import { readQueryOptions } from './odata/query.js';
 import { applySelect, parseSelect, selectContext } from './odata/select.js';
 import { ANY_CALLS_PERMISSION, CREATE_CALL_PERMISSIONS, Permission } from './roles.js';
 import type { Json, StoredCall } from './store.js';
 import {
-  httpsUrl, identitySet, invitationParticipantInfo, isObject, mediaConfig, modalities, odataType, optionalBoolean,
-  optionalObject, optionalString, participantInfo, requireBody, requireObject, requireString,
+  httpsUrl,
+  identitySet,
+  invitationParticipantInfo,
+  isObject,
+  mediaConfig,
+  modalities,
+  odataType,
+  optionalBoolean,
+  optionalObject,
+  optionalString,
+  participantInfo,
+  requireBody,
+  requireObject,
+  requireString,
 } from './validate.js';
 
 /** Graph's limit for an outgoing group call without a meeting: five VoIP targets (Graph docs: Create call). */
@@ -21,7 +31,12 @@ const MEETING_INFO_TYPES = [
   '#microsoft.graph.joinMeetingIdMeetingInfo',
   '#microsoft.graph.tokenMeetingInfo',
 ];
-const CALL_OPTION_FLAGS = ['hideBotAfterEscalation', 'isContentSharingNotificationEnabled', 'isDeltaRosterEnabled', 'isInteractiveRosterEnabled'];
+const CALL_OPTION_FLAGS = [
+  'hideBotAfterEscalation',
+  'isContentSharingNotificationEnabled',
+  'isDeltaRosterEnabled',
+  'isInteractiveRosterEnabled',
+];
 
 type CallKind = 'peerToPeer' | 'group' | 'meeting';
 
@@ -84,7 +99,7 @@ export function validateCreateCall(req: SimRequest): ValidCall {
   const hasMeeting = body['meetingInfo'] !== undefined && body['meetingInfo'] !== null;
   if (hasMeeting) validateMeeting(body);
   else if (targets.length === 0) {
-    throw badRequest('Invalid request body: a call needs at least one target in \'targets\', or \'meetingInfo\' to join a meeting.');
+    throw badRequest("Invalid request body: a call needs at least one target in 'targets', or 'meetingInfo' to join a meeting.");
   }
   if (!hasMeeting && targets.length > GROUP_CALL_MAX_TARGETS) {
     throw badRequest(`Invalid request body: a group call can invite at most ${GROUP_CALL_MAX_TARGETS} targets, got ${targets.length}.`);
@@ -260,7 +275,10 @@ export function createCallRoutes(deps: CallDeps): Route[] {
       const self: Json = {
         '@odata.type': '#microsoft.graph.participant',
         id: call.resource['myParticipantId'] ?? null,
-        info: call.resource['direction'] === 'incoming' ? (call.resource['targets'] as Json[] | undefined)?.[0] ?? null : call.resource['source'],
+        info:
+          call.resource['direction'] === 'incoming'
+            ? ((call.resource['targets'] as Json[] | undefined)?.[0] ?? null)
+            : call.resource['source'],
         isMuted: call.muted,
         isInLobby: false,
         mediaStreams: [],

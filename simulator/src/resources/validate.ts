@@ -105,8 +105,16 @@ export function clientContext(value: unknown, path = 'clientContext'): string | 
 
 const E164 = /^\+[1-9]\d{1,14}$/;
 const IDENTITY_KINDS = [
-  'user', 'application', 'applicationInstance', 'device', 'phone', 'guest', 'encrypted', 'onPremises',
-  'azureCommunicationServicesUser', 'assertedIdentity',
+  'user',
+  'application',
+  'applicationInstance',
+  'device',
+  'phone',
+  'guest',
+  'encrypted',
+  'onPremises',
+  'azureCommunicationServicesUser',
+  'assertedIdentity',
 ];
 const IDENTITY_SET_TYPES = ['#microsoft.graph.identitySet', '#microsoft.graph.communicationsIdentitySet'];
 
@@ -172,7 +180,12 @@ export function mediaInfo(value: unknown, path: string): Json {
 const MODALITIES_V1 = ['audio', 'video', 'videoBasedScreenSharing', 'data'];
 
 /** Modalities a client may request; beta's enum also has `unknown`. */
-export function modalities(value: unknown, path: string, version: GraphVersion, allowed: readonly string[] = MODALITIES_V1): string[] | undefined {
+export function modalities(
+  value: unknown,
+  path: string,
+  version: GraphVersion,
+  allowed: readonly string[] = MODALITIES_V1,
+): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   const values = version === 'beta' && allowed === MODALITIES_V1 ? [...allowed, 'unknown'] : allowed;
   if (!Array.isArray(value) || value.length === 0) invalid(path, `a non-empty array of ${values.join(', ')}`, value);
@@ -184,9 +197,7 @@ export function modalities(value: unknown, path: string, version: GraphVersion, 
 
 export function enumValue(value: unknown, path: string, values: readonly string[], caseInsensitive = false): string {
   const match =
-    typeof value === 'string'
-      ? values.find((v) => (caseInsensitive ? v.toLowerCase() === value.toLowerCase() : v === value))
-      : undefined;
+    typeof value === 'string' ? values.find((v) => (caseInsensitive ? v.toLowerCase() === value.toLowerCase() : v === value)) : undefined;
   if (match === undefined) invalid(path, `one of ${values.join(', ')}`, value);
   return match;
 }

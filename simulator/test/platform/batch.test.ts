@@ -22,7 +22,11 @@ describe('$batch', () => {
     return sim;
   }
 
-  async function batch(s: TestSimulator, requests: unknown[], version = 'v1.0'): Promise<{ status: number; body: Record<string, unknown> }> {
+  async function batch(
+    s: TestSimulator,
+    requests: unknown[],
+    version = 'v1.0',
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     const res = await s.client.graph(`/${version}/$batch`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -31,7 +35,12 @@ describe('$batch', () => {
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
-  const get = (id: string, url: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ id, method: 'GET', url, ...extra });
+  const get = (id: string, url: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+    id,
+    method: 'GET',
+    url,
+    ...extra,
+  });
 
   it('answers 20 requests with one response each, correlated by id', async () => {
     const s = await start();
@@ -65,7 +74,10 @@ describe('$batch', () => {
 
   it('refuses 21 requests with 400', async () => {
     const s = await start();
-    const { status, body } = await batch(s, Array.from({ length: 21 }, (_, i) => get(String(i), '/probe/items/1')));
+    const { status, body } = await batch(
+      s,
+      Array.from({ length: 21 }, (_, i) => get(String(i), '/probe/items/1')),
+    );
     expect(status).toBe(400);
     expect(body).toMatchObject({ error: { code: 'BadRequest', message: expect.stringContaining('at most 20') } });
   });
@@ -123,7 +135,10 @@ describe('$batch', () => {
     expect(byId.get('2')?.body?.error?.code).toBe('FailedDependency');
     expect(byId.get('3')?.status).toBe(424);
     expect(byId.get('4')?.status).toBe(200);
-    const order = s.control.log().filter((e) => e.inBatch).map((e) => e.batchItemId);
+    const order = s.control
+      .log()
+      .filter((e) => e.inBatch)
+      .map((e) => e.batchItemId);
     expect(order.indexOf('1')).toBeLessThan(order.indexOf('2'));
     expect(order.indexOf('2')).toBeLessThan(order.indexOf('3'));
   });
@@ -163,7 +178,12 @@ describe('$batch', () => {
 
   it('throttles items on their own: a throttled item gets 429 with Retry-After in its headers', async () => {
     const s = await start({ throttle: { callRecord: { limit: 2, windowMs: 60_000 } } as SimulatorOptions['throttle'] });
-    const { status, body } = await batch(s, [get('1', '/probe/items/x'), get('2', '/probe/items/x'), get('3', '/probe/items/x'), get('4', '/probe/items/y')]);
+    const { status, body } = await batch(s, [
+      get('1', '/probe/items/x'),
+      get('2', '/probe/items/x'),
+      get('3', '/probe/items/x'),
+      get('4', '/probe/items/y'),
+    ]);
     expect(status).toBe(200);
     const byId = new Map((body.responses as BatchItemResponse[]).map((r) => [r.id, r]));
     expect(byId.get('1')?.status).toBe(200);

@@ -67,7 +67,9 @@ describe('chaos', () => {
     const res = await s.client.graph('/v1.0/probe/items/1');
     expect(res.status).toBe(503);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(await res.json()).toMatchObject({ error: { code: 'serviceNotAvailable', innerError: { 'request-id': res.headers.get('request-id') } } });
+    expect(await res.json()).toMatchObject({
+      error: { code: 'serviceNotAvailable', innerError: { 'request-id': res.headers.get('request-id') } },
+    });
   });
 
   it('injects 504', async () => {
@@ -93,7 +95,9 @@ describe('chaos', () => {
     const res = await s.client.graph('/v1.0/$batch', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ requests: Array.from({ length: 20 }, (_, i) => ({ id: String(i), method: 'GET', url: `/probe/items/${i}` })) }),
+      body: JSON.stringify({
+        requests: Array.from({ length: 20 }, (_, i) => ({ id: String(i), method: 'GET', url: `/probe/items/${i}` })),
+      }),
     });
     expect(res.status).toBe(200);
     const items = ((await res.json()) as { responses: Array<{ status: number }> }).responses;
@@ -109,7 +113,9 @@ describe('chaos', () => {
     const res = await s.client.graph('/v1.0/$batch', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ requests: Array.from({ length: 20 }, (_, i) => ({ id: String(i), method: 'GET', url: `/probe/items/${i}` })) }),
+      body: JSON.stringify({
+        requests: Array.from({ length: 20 }, (_, i) => ({ id: String(i), method: 'GET', url: `/probe/items/${i}` })),
+      }),
     });
     expect(res.status).toBe(200);
     const items = ((await res.json()) as { responses: Array<{ status: number; headers: Record<string, string> }> }).responses;
@@ -136,7 +142,11 @@ describe('chaos', () => {
 
   it('is switched at run time through PUT /_simulator/chaos', async () => {
     const s = await start();
-    const put = await s.client.fetch('/_simulator/chaos', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seed: 3, p504: 1 }) });
+    const put = await s.client.fetch('/_simulator/chaos', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ seed: 3, p504: 1 }),
+    });
     expect(put.status).toBe(200);
     expect(await put.json()).toMatchObject({ chaos: { seed: 3, p504: 1, p429: 0 } });
     expect((await s.client.graph('/v1.0/probe/items/1')).status).toBe(504);
@@ -146,7 +156,11 @@ describe('chaos', () => {
 
   it('refuses chaos settings whose probabilities exceed 1, naming the problem', async () => {
     const s = await start();
-    const res = await s.client.fetch('/_simulator/chaos', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ p429: 0.7, p503: 0.7 }) });
+    const res = await s.client.fetch('/_simulator/chaos', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ p429: 0.7, p503: 0.7 }),
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/at most 1, got 1\.4/);
   });

@@ -34,7 +34,12 @@ describe('control surface', () => {
     await sim.client.fetch(sim.tokenEndpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: app.clientId, client_secret: app.clientSecret ?? '', scope: 'https://graph.microsoft.com/.default' }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: app.clientId,
+        client_secret: app.clientSecret ?? '',
+        scope: 'https://graph.microsoft.com/.default',
+      }).toString(),
     });
     expect(sim.control.stats().identity['token']).toEqual({ '200': 1 });
   });
@@ -59,7 +64,13 @@ describe('control surface', () => {
       inBatch: false,
     });
     expect(Number.isNaN(Date.parse(value[0]?.time ?? ''))).toBe(false);
-    expect(value.find((e) => e.inBatch)).toMatchObject({ kind: 'batchItem', route: 'probe.item', path: '/v1.0/probe/items/3', batchItemId: 'x', status: 200 });
+    expect(value.find((e) => e.inBatch)).toMatchObject({
+      kind: 'batchItem',
+      route: 'probe.item',
+      path: '/v1.0/probe/items/3',
+      batchItemId: 'x',
+      status: 200,
+    });
     expect(value.find((e) => e.route === '$batch')).toMatchObject({ inBatch: false, status: 200 });
   });
 
@@ -79,7 +90,11 @@ describe('control surface', () => {
   });
 
   it('loads a bundled fixture by name and serves it', async () => {
-    const res = await sim.client.fetch('/_simulator/fixtures', { method: 'POST', headers: json, body: JSON.stringify({ name: 'seed-004' }) });
+    const res = await sim.client.fetch('/_simulator/fixtures', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ name: 'seed-004' }),
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { loaded: number }).loaded).toBeGreaterThan(0);
     const list = await sim.client.graph('/v1.0/communications/callRecords');
@@ -88,17 +103,28 @@ describe('control surface', () => {
   });
 
   it('mints a Graph token for a named app on POST /_simulator/tokens', async () => {
-    const res = await sim.client.fetch('/_simulator/tokens', { method: 'POST', headers: json, body: JSON.stringify({ app: 'records-only' }) });
+    const res = await sim.client.fetch('/_simulator/tokens', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ app: 'records-only' }),
+    });
     expect(res.status).toBe(200);
     const { access_token: token } = (await res.json()) as { access_token: string };
-    expect((await sim.client.fetch('/v1.0/communications/callRecords', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
-    expect((await sim.client.fetch('/v1.0/probe/echo', { method: 'POST', headers: { ...json, authorization: `Bearer ${token}` }, body: '{}' })).status).toBe(403);
+    expect((await sim.client.fetch('/v1.0/communications/callRecords', { headers: { authorization: `Bearer ${token}` } })).status).toBe(
+      200,
+    );
+    expect(
+      (await sim.client.fetch('/v1.0/probe/echo', { method: 'POST', headers: { ...json, authorization: `Bearer ${token}` }, body: '{}' }))
+        .status,
+    ).toBe(403);
   });
 
   it('refuses to mint for an app it does not know, naming the known ones', async () => {
     const res = await sim.client.fetch('/_simulator/tokens', { method: 'POST', headers: json, body: JSON.stringify({ app: 'nobody' }) });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/default, calls-only, records-only, certificate.*got 'nobody'/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /default, calls-only, records-only, certificate.*got 'nobody'/,
+    );
   });
 
   it('answers 404 for an unknown control operation', async () => {
@@ -129,7 +155,11 @@ describe('control surface fixtures', () => {
   });
 
   it('refuses an unknown fixture with 400', async () => {
-    const res = await sim.client.fetch('/_simulator/fixtures', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'seed-999' }) });
+    const res = await sim.client.fetch('/_simulator/fixtures', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'seed-999' }),
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('BadRequest');
   });

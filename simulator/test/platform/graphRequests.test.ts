@@ -39,7 +39,12 @@ describe('Graph request handling', () => {
 
   it('answers 401 for a token signed by another key', async () => {
     const { privateKey } = await generateKeyPair('RS256');
-    const forged = await new SignJWT({ appid: sim.app('default').clientId, tid: sim.tenantId, roles: ['CallRecords.Read.All'], idtyp: 'app' })
+    const forged = await new SignJWT({
+      appid: sim.app('default').clientId,
+      tid: sim.tenantId,
+      roles: ['CallRecords.Read.All'],
+      idtyp: 'app',
+    })
       .setProtectedHeader({ alg: 'RS256', kid: 'forged' })
       .setIssuer(`${sim.authority}/v2.0`)
       .setAudience('https://graph.microsoft.com')
@@ -84,7 +89,11 @@ describe('Graph request handling', () => {
   });
 
   it('answers 405 with Allow for a method the path does not support', async () => {
-    const res = await sim.client.graph('/v1.0/probe/items/1', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await sim.client.graph('/v1.0/probe/items/1', {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')?.split(', ').sort()).toEqual(['DELETE', 'GET']);
     expect((await errorOf(res)).code).toBe('notAllowed');
@@ -114,7 +123,11 @@ describe('Graph request handling', () => {
   });
 
   it('answers 400 for a malformed JSON body', async () => {
-    const res = await sim.client.graph('/v1.0/probe/echo', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"subject":' });
+    const res = await sim.client.graph('/v1.0/probe/echo', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"subject":',
+    });
     expect(res.status).toBe(400);
     const error = await errorOf(res);
     expect(error.code).toBe('BadRequest');

@@ -33,7 +33,11 @@ describe('the official Graph JavaScript SDK against the simulator', () => {
 
   beforeAll(async () => {
     sim = await startTestSimulator({ callRecordCount: 130 });
-    client = Client.initWithMiddleware({ middleware: simulatorTransport(sim, await sim.token()), baseUrl: sim.graphBaseUrl, defaultVersion: 'v1.0' });
+    client = Client.initWithMiddleware({
+      middleware: simulatorTransport(sim, await sim.token()),
+      baseUrl: sim.graphBaseUrl,
+      defaultVersion: 'v1.0',
+    });
   });
   afterAll(() => stopTestSimulator(sim));
 
@@ -50,7 +54,7 @@ describe('the official Graph JavaScript SDK against the simulator', () => {
     expect(sim.control.stats().graph['callRecords.list']?.['200']).toBe(3);
   });
 
-  it('pages through a filtered call-record list with PageIterator, following Graph\'s nextLinks', async () => {
+  it("pages through a filtered call-record list with PageIterator, following Graph's nextLinks", async () => {
     const records = sim.resources.snapshot().callRecords as Array<{ id: string; startDateTime: string }>;
     const sorted = records.map((r) => r.startDateTime).sort();
     const from = sorted[Math.floor(sorted.length / 4)]!;
@@ -63,11 +67,16 @@ describe('the official Graph JavaScript SDK against the simulator', () => {
       .select('id,startDateTime')
       .get()) as PageCollection;
     const ids: string[] = [];
-    const iterator = new PageIterator(client, first, (record: { id: string; startDateTime: string }) => {
-      expect(record.startDateTime >= from).toBe(true);
-      ids.push(record.id);
-      return true;
-    }, { headers: { Prefer: 'odata.maxpagesize=25' } });
+    const iterator = new PageIterator(
+      client,
+      first,
+      (record: { id: string; startDateTime: string }) => {
+        expect(record.startDateTime >= from).toBe(true);
+        ids.push(record.id);
+        return true;
+      },
+      { headers: { Prefer: 'odata.maxpagesize=25' } },
+    );
     await iterator.iterate();
     expect([...ids].sort()).toEqual([...expected].sort());
     const lists = (sim.control.stats().graph['callRecords.list']?.['200'] ?? 0) - listsBefore;
@@ -77,9 +86,14 @@ describe('the official Graph JavaScript SDK against the simulator', () => {
   it('sends a 20-request BatchRequestContent and reads every answer by id', async () => {
     const ids = (sim.resources.snapshot().callRecords as Array<{ id: string }>).slice(0, 20).map((r) => r.id);
     const content = new BatchRequestContent(
-      ids.map((id, i) => ({ id: String(i + 1), request: new Request(`${sim.graphBaseUrl}/v1.0/communications/callRecords/${id}?$select=id`, { method: 'GET' }) })),
+      ids.map((id, i) => ({
+        id: String(i + 1),
+        request: new Request(`${sim.graphBaseUrl}/v1.0/communications/callRecords/${id}?$select=id`, { method: 'GET' }),
+      })),
     );
-    const response = (await client.api('/$batch').post(await content.getContent())) as ConstructorParameters<typeof BatchResponseContent>[0];
+    const response = (await client.api('/$batch').post(await content.getContent())) as ConstructorParameters<
+      typeof BatchResponseContent
+    >[0];
     const answers = new BatchResponseContent(response);
     for (let i = 0; i < 20; i++) {
       const answer = answers.getResponseById(String(i + 1));

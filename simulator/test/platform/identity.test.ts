@@ -52,7 +52,9 @@ describe('simulated identity platform', () => {
 
   it('publishes the signing key of its access tokens in the JWKS', async () => {
     const token = await sim.token();
-    const jwks = (await (await sim.client.fetch(`${sim.authority}/discovery/v2.0/keys`)).json()) as { keys: Array<{ kid: string; kty: string }> };
+    const jwks = (await (await sim.client.fetch(`${sim.authority}/discovery/v2.0/keys`)).json()) as {
+      keys: Array<{ kid: string; kty: string }>;
+    };
     expect(jwks.keys.map((k) => k.kid)).toContain(decodeProtectedHeader(token).kid);
     expect(jwks.keys[0]?.kty).toBe('RSA');
   });
@@ -183,7 +185,12 @@ describe('simulated identity platform', () => {
   it('gives msal-node a token for a client secret that a Graph route accepts', async () => {
     const app = sim.app('default');
     const cca = new ConfidentialClientApplication({
-      auth: { clientId: app.clientId, clientSecret: app.clientSecret ?? '', authority: sim.authority, knownAuthorities: [sim.knownAuthority] },
+      auth: {
+        clientId: app.clientId,
+        clientSecret: app.clientSecret ?? '',
+        authority: sim.authority,
+        knownAuthorities: [sim.knownAuthority],
+      },
       system: { networkClient: msalNetwork() },
     });
     const result = await cca.acquireTokenByClientCredential({ scopes: [GRAPH_SCOPE] });

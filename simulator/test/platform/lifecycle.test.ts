@@ -64,7 +64,12 @@ describe('simulator lifecycle', () => {
   it('rejects invalid options, listing every problem with what was expected and what arrived', async () => {
     await expect(startSimulator({ port: -1, callRecordCount: 1.5, tenantId: 'contoso' })).rejects.toThrow(SimulatorOptionsError);
     try {
-      resolveSimulatorOptions({ port: -1, callRecordCount: 1.5, now: 'yesterday', chaos: { seed: 1, p429: 2, p503: 0, p504: 0, pDrop: 0 } });
+      resolveSimulatorOptions({
+        port: -1,
+        callRecordCount: 1.5,
+        now: 'yesterday',
+        chaos: { seed: 1, p429: 2, p503: 0, p504: 0, pDrop: 0 },
+      });
       expect.unreachable();
     } catch (err) {
       const problems = (err as SimulatorOptionsError).problems;
@@ -94,7 +99,9 @@ describe('simulator lifecycle', () => {
   });
 
   it('reports every bad environment variable at once', () => {
-    expect(() => loadSimulatorOptionsFromEnv({ SIMULATOR_PORT: 'http', SIMULATOR_CHAOS: 'p429=lots', SIMULATOR_THROTTLE: 'calls=fast' })).toThrow(
+    expect(() =>
+      loadSimulatorOptionsFromEnv({ SIMULATOR_PORT: 'http', SIMULATOR_CHAOS: 'p429=lots', SIMULATOR_THROTTLE: 'calls=fast' }),
+    ).toThrow(
       /SIMULATOR_PORT must be an integer, got 'http'[\s\S]*SIMULATOR_CHAOS p429 must be a number, got 'lots'[\s\S]*SIMULATOR_THROTTLE calls must look like <limit>\/<windowMs>, got 'fast'/,
     );
   });

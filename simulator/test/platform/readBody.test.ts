@@ -64,7 +64,9 @@ describe("the simulator's body reader", () => {
   });
 
   it('refuses a chunked body as soon as it passes the cap, and can still answer', async () => {
-    const { outcome, statusLine } = await send('POST / HTTP/1.1\r\nHost: sim\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n12345\r\n5\r\n67890\r\n');
+    const { outcome, statusLine } = await send(
+      'POST / HTTP/1.1\r\nHost: sim\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n12345\r\n5\r\n67890\r\n',
+    );
     expect(outcome).toEqual({ error: expect.any(BodyTooLargeError) });
     expect(await statusLine()).toBe('HTTP/1.1 413 Payload Too Large');
   });

@@ -19,14 +19,20 @@ describe('throttling', () => {
   it('answers 429 TooManyRequests with Retry-After once the list limit is spent, in Graph body shape', async () => {
     const s = await start({ callRecordsList: { limit: 3, windowMs: 60_000 } });
     for (let i = 0; i < 3; i++) expect((await s.client.graph('/v1.0/communications/callRecords')).status).toBe(200);
-    const res = await s.client.graph('/v1.0/communications/callRecords', { headers: { 'client-request-id': 'c0ffee00-0000-4000-8000-000000000001' } });
+    const res = await s.client.graph('/v1.0/communications/callRecords', {
+      headers: { 'client-request-id': 'c0ffee00-0000-4000-8000-000000000001' },
+    });
     expect(res.status).toBe(429);
     const retryAfter = Number(res.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(55);
     expect(retryAfter).toBeLessThanOrEqual(60);
     const body = (await res.json()) as { error: { code: string; innerError: Record<string, string> } };
     expect(body.error.code).toBe('TooManyRequests');
-    expect(body.error.innerError).toMatchObject({ code: '429', status: '429', 'client-request-id': 'c0ffee00-0000-4000-8000-000000000001' });
+    expect(body.error.innerError).toMatchObject({
+      code: '429',
+      status: '429',
+      'client-request-id': 'c0ffee00-0000-4000-8000-000000000001',
+    });
   });
 
   it('admits requests again once the window has slid past', async () => {
@@ -67,7 +73,12 @@ describe('throttling', () => {
     const batch = await s.client.graph('/v1.0/$batch', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ requests: [{ id: '1', method: 'GET', url: '/probe/items/a' }, { id: '2', method: 'GET', url: '/probe/items/b' }] }),
+      body: JSON.stringify({
+        requests: [
+          { id: '1', method: 'GET', url: '/probe/items/a' },
+          { id: '2', method: 'GET', url: '/probe/items/b' },
+        ],
+      }),
     });
     expect(batch.status).toBe(200);
     const items = ((await batch.json()) as { responses: Array<{ id: string; status: number }> }).responses;

@@ -32,7 +32,11 @@ describe('answer, reject and redirect of incoming calls', () => {
   it('answers an incoming call with 202 and establishes it after the delay', async () => {
     const resources = make(10);
     const id = await incomingCall(resources);
-    const res = await act(resources, id, 'answer', { callbackUri: 'https://bot.contoso.com/cb', mediaConfig: serviceMedia, acceptedModalities: ['audio'] });
+    const res = await act(resources, id, 'answer', {
+      callbackUri: 'https://bot.contoso.com/cb',
+      mediaConfig: serviceMedia,
+      acceptedModalities: ['audio'],
+    });
     expect(res.status).toBe(202);
     expect((await send(resources.routes, 'GET', `/communications/calls/${id}`)).body['state']).toBe('establishing');
     await sleep(40);
@@ -45,7 +49,11 @@ describe('answer, reject and redirect of incoming calls', () => {
     ['no mediaConfig', { acceptedModalities: ['audio'] }, /mediaConfig/],
     ['an http callbackUri', { callbackUri: 'http://x', mediaConfig: serviceMedia }, /callbackUri/],
     ['an invalid accepted modality', { mediaConfig: serviceMedia, acceptedModalities: ['data'] }, /acceptedModalities\[0\]/],
-    ['outgoingCallOptions', { mediaConfig: serviceMedia, callOptions: { '@odata.type': '#microsoft.graph.outgoingCallOptions' } }, /callOptions/],
+    [
+      'outgoingCallOptions',
+      { mediaConfig: serviceMedia, callOptions: { '@odata.type': '#microsoft.graph.outgoingCallOptions' } },
+      /callOptions/,
+    ],
     ['an undeclared parameter', { mediaConfig: serviceMedia, volume: 11 }, /'volume'.*not a valid parameter for the operation 'answer'/],
     ['a string body', 'yes', /expected a JSON object/],
   ])('refuses an answer with %s', async (_name, body, message) => {
@@ -80,7 +88,11 @@ describe('answer, reject and redirect of incoming calls', () => {
   it('refuses to answer, reject or redirect a call that is not incoming', async () => {
     const resources = make();
     const id = await establishedCall(resources);
-    for (const [action, body] of [['answer', { mediaConfig: serviceMedia }], ['reject', { reason: 'none' }], ['redirect', { targets: [target] }]] as const) {
+    for (const [action, body] of [
+      ['answer', { mediaConfig: serviceMedia }],
+      ['reject', { reason: 'none' }],
+      ['redirect', { targets: [target] }],
+    ] as const) {
       const res = await act(resources, id, action, body);
       expect(res.status).toBe(400);
       expect(errorOf(res).message).toMatch(new RegExp(`'${action}' is not valid for a call in state 'established'`));
@@ -114,7 +126,11 @@ describe('transfer', () => {
   it.each<[string, Rec, RegExp]>([
     ['no transferTarget', {}, /'transferTarget'.*required/],
     ['a target without identity', { transferTarget: {} }, /transferTarget.identity/],
-    ['a phone target from a non-instance call', { transferTarget: { identity: { phone: { id: '+14255550100' } } } }, /application instance/],
+    [
+      'a phone target from a non-instance call',
+      { transferTarget: { identity: { phone: { id: '+14255550100' } } } },
+      /application instance/,
+    ],
     ['a transferee without identity', { transferTarget: target, transferee: {} }, /transferee.identity/],
     ['a too long clientContext', { transferTarget: target, clientContext: 'x'.repeat(257) }, /at most 256 characters/],
   ])('refuses a transfer with %s', async (_name, body, message) => {
@@ -137,7 +153,12 @@ describe('media operations', () => {
     const id = await establishedCall(resources);
     const res = await act(resources, id, 'playPrompt', { prompts: [prompt], clientContext: 'd45324c1' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ '@odata.type': '#microsoft.graph.playPromptOperation', status: 'running', clientContext: 'd45324c1', resultInfo: null });
+    expect(res.body).toMatchObject({
+      '@odata.type': '#microsoft.graph.playPromptOperation',
+      status: 'running',
+      clientContext: 'd45324c1',
+      resultInfo: null,
+    });
     const opId = res.body['id'] as string;
     expect(res.headers['Location']).toBe(`https://127.0.0.1:8443/v1.0/communications/calls/${id}/operations/${opId}`);
     await sleep(40);
@@ -189,7 +210,11 @@ describe('media operations', () => {
   it('refuses service-hosted media actions on a call with app-hosted media', async () => {
     const resources = make();
     const id = await establishedCall(resources, CREATE_VARIANTS['peer-to-peer VoIP with app-hosted media']);
-    for (const [action, body] of [['playPrompt', { prompts: [prompt] }], ['recordResponse', {}], ['subscribeToTone', {}]] as const) {
+    for (const [action, body] of [
+      ['playPrompt', { prompts: [prompt] }],
+      ['recordResponse', {}],
+      ['subscribeToTone', {}],
+    ] as const) {
       const res = await act(resources, id, action, body);
       expect(res.status).toBe(400);
       expect(errorOf(res).message).toMatch(/service-hosted media/);
@@ -201,7 +226,11 @@ describe('media operations', () => {
     const id = await establishedCall(resources);
     const muted = await act(resources, id, 'mute', { clientContext: 'm' });
     expect(muted.status).toBe(200);
-    expect(muted.body).toMatchObject({ '@odata.type': '#microsoft.graph.muteParticipantOperation', status: 'completed', clientContext: 'm' });
+    expect(muted.body).toMatchObject({
+      '@odata.type': '#microsoft.graph.muteParticipantOperation',
+      status: 'completed',
+      clientContext: 'm',
+    });
     const roster = async () => ((await send(resources.routes, 'GET', `/communications/calls/${id}/participants`)).body.value ?? [])[0];
     expect(await roster()).toMatchObject({ isMuted: true });
     const unmuted = await act(resources, id, 'unmute', {});
@@ -256,13 +285,23 @@ describe('keepAlive and ended calls', () => {
     expect(errorOf(ended).code).toBe('itemNotFound');
   });
 
-  it.each(['answer', 'reject', 'redirect', 'transfer', 'playPrompt', 'recordResponse', 'mute', 'unmute', 'updateRecordingStatus', 'subscribeToTone', 'keepAlive', 'cancelMediaProcessing'])(
-    'answers 404 to %s on an unknown call',
-    async (action) => {
-      const resources = make();
-      const res = await act(resources, '00000000-0000-0000-0000-000000000000', action, {});
-      expect(res.status).toBe(404);
-      expect(res.throttleKeys).toEqual(['calls']);
-    },
-  );
+  it.each([
+    'answer',
+    'reject',
+    'redirect',
+    'transfer',
+    'playPrompt',
+    'recordResponse',
+    'mute',
+    'unmute',
+    'updateRecordingStatus',
+    'subscribeToTone',
+    'keepAlive',
+    'cancelMediaProcessing',
+  ])('answers 404 to %s on an unknown call', async (action) => {
+    const resources = make();
+    const res = await act(resources, '00000000-0000-0000-0000-000000000000', action, {});
+    expect(res.status).toBe(404);
+    expect(res.throttleKeys).toEqual(['calls']);
+  });
 });

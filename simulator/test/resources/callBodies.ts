@@ -35,7 +35,11 @@ const pstn = (media: object) => ({
     '@odata.type': '#microsoft.graph.participantInfo',
     identity: {
       '@odata.type': '#microsoft.graph.identitySet',
-      applicationInstance: { '@odata.type': '#microsoft.graph.identity', displayName: 'Calling Bot', id: '3d913abb-aec0-4964-8fa6-3c6850c4f278' },
+      applicationInstance: {
+        '@odata.type': '#microsoft.graph.identity',
+        displayName: 'Calling Bot',
+        id: '3d913abb-aec0-4964-8fa6-3c6850c4f278',
+      },
     },
     countryCode: null,
     endpointType: null,
@@ -45,7 +49,10 @@ const pstn = (media: object) => ({
   targets: [
     {
       '@odata.type': '#microsoft.graph.invitationParticipantInfo',
-      identity: { '@odata.type': '#microsoft.graph.identitySet', phone: { '@odata.type': '#microsoft.graph.identity', id: '+12345678901' } },
+      identity: {
+        '@odata.type': '#microsoft.graph.identitySet',
+        phone: { '@odata.type': '#microsoft.graph.identity', id: '+12345678901' },
+      },
     },
   ],
   requestedModalities: ['audio'],
@@ -94,7 +101,10 @@ export const CREATE_VARIANTS: Record<string, Record<string, unknown>> = {
     '@odata.type': '#microsoft.graph.call',
     callbackUri: CALLBACK,
     requestedModalities: ['audio'],
-    mediaConfig: { ...serviceMedia, preFetchMedia: [{ uri: 'https://cdn.contoso.com/beep.wav', resourceId: 'f8971b04-b53e-418c-9222-c82ce681a582' }] },
+    mediaConfig: {
+      ...serviceMedia,
+      preFetchMedia: [{ uri: 'https://cdn.contoso.com/beep.wav', resourceId: 'f8971b04-b53e-418c-9222-c82ce681a582' }],
+    },
     chatInfo,
     meetingInfo: organizerMeeting,
     tenantId: TENANT,

@@ -208,7 +208,9 @@ describe('GET /communications/callRecords/{id}', () => {
     const id = ((await send(routes, 'GET', '/communications/callRecords')).body.value?.[0] as Rec)['id'] as string;
     const res = await send(routes, 'GET', `/communications/callRecords/${id}?$select=id,type,organizer_v2`);
     expect(res.status).toBe(200);
-    expect(res.body['@odata.context']).toBe('https://127.0.0.1:8443/v1.0/$metadata#communications/callRecords(id,type,organizer_v2)/$entity');
+    expect(res.body['@odata.context']).toBe(
+      'https://127.0.0.1:8443/v1.0/$metadata#communications/callRecords(id,type,organizer_v2)/$entity',
+    );
     expect(Object.keys(res.body).sort()).toEqual(['@odata.context', 'id', 'organizer_v2', 'organizer_v2@odata.context', 'type']);
     expect(res.throttleKeys).toEqual([`callRecords:record:${id}`]);
   });
@@ -229,7 +231,9 @@ describe('GET /communications/callRecords/{id}', () => {
     const sessions = res.body['sessions'] as Rec[];
     expect(sessions).toHaveLength(60);
     expect(sessions[0]?.['segments']).toEqual(expect.any(Array));
-    expect(res.body['sessions@odata.context']).toBe(`https://127.0.0.1:8443/v1.0/$metadata#communications/callRecords('${id}')/sessions(segments())`);
+    expect(res.body['sessions@odata.context']).toBe(
+      `https://127.0.0.1:8443/v1.0/$metadata#communications/callRecords('${id}')/sessions(segments())`,
+    );
     const link = res.body['sessions@odata.nextLink'] as string;
     expect(link).toMatch(new RegExp(`/v1\\.0/communications/callRecords/${id}/sessions\\?\\$expand=segments&\\$skiptoken=`));
     const rest = await collect(resources.routes, link);
@@ -293,11 +297,15 @@ describe('GET /communications/callRecords/{id}/sessions and /participants_v2', (
     const id = (resources.snapshot().callRecords[0] as Rec)['id'] as string;
     const res = await send(resources.routes, 'GET', `/communications/callRecords/${id}/sessions?$select=id,modalities`);
     expect(res.status).toBe(200);
-    expect(res.body['@odata.context']).toBe(`https://127.0.0.1:8443/v1.0/$metadata#communications/callRecords('${id}')/sessions(id,modalities)`);
+    expect(res.body['@odata.context']).toBe(
+      `https://127.0.0.1:8443/v1.0/$metadata#communications/callRecords('${id}')/sessions(id,modalities)`,
+    );
     expect(Object.keys(res.body.value?.[0] as Rec).sort()).toEqual(['id', 'modalities']);
     const withSegments = await send(resources.routes, 'GET', `/communications/callRecords/${id}/sessions?$expand=segments`);
     const segment = ((withSegments.body.value?.[0] as Rec)['segments'] as Rec[])[0] as Rec;
-    expect(segment['caller']).toMatchObject({ '@odata.type': expect.stringMatching(/^#microsoft\.graph\.callRecords\.(participant|service)Endpoint$/) });
+    expect(segment['caller']).toMatchObject({
+      '@odata.type': expect.stringMatching(/^#microsoft\.graph\.callRecords\.(participant|service)Endpoint$/),
+    });
     expect((segment['media'] as Rec[])[0]?.['streams']).toEqual(expect.any(Array));
     expect(withSegments.throttleKeys).toEqual([`callRecords:record:${id}`]);
   });

@@ -66,30 +66,62 @@ describe('POST /communications/calls', () => {
     ['an http callbackUri', { ...P2P, callbackUri: 'http://bot.contoso.com/cb' }, /'callbackUri' must be an absolute https URL/],
     ['no mediaConfig', without(P2P, 'mediaConfig'), /'mediaConfig' must be a media configuration/],
     ['a mediaConfig without @odata.type', { ...P2P, mediaConfig: {} }, /mediaConfig.@odata.type/],
-    ['a mediaConfig of an unknown type', { ...P2P, mediaConfig: { '@odata.type': '#microsoft.graph.mediaConfig' } }, /mediaConfig.@odata.type/],
-    ['app-hosted media without a blob', { ...P2P, mediaConfig: { '@odata.type': '#microsoft.graph.appHostedMediaConfig' } }, /mediaConfig.blob/],
+    [
+      'a mediaConfig of an unknown type',
+      { ...P2P, mediaConfig: { '@odata.type': '#microsoft.graph.mediaConfig' } },
+      /mediaConfig.@odata.type/,
+    ],
+    [
+      'app-hosted media without a blob',
+      { ...P2P, mediaConfig: { '@odata.type': '#microsoft.graph.appHostedMediaConfig' } },
+      /mediaConfig.blob/,
+    ],
     ['neither targets nor meetingInfo', without(P2P, 'targets'), /at least one target/],
     ['empty targets', { ...P2P, targets: [] }, /at least one target/],
     ['an invalid modality', { ...P2P, requestedModalities: ['audio', 'hologram'] }, /requestedModalities\[1\]/],
     ['empty modalities', { ...P2P, requestedModalities: [] }, /requestedModalities/],
     ['a target without identity', { ...P2P, targets: [{}] }, /targets\[0\].identity/],
-    ['a target identity without an id', { ...P2P, targets: [{ identity: { user: { displayName: 'x' } } }] }, /targets\[0\].identity.user.id/],
+    [
+      'a target identity without an id',
+      { ...P2P, targets: [{ identity: { user: { displayName: 'x' } } }] },
+      /targets\[0\].identity.user.id/,
+    ],
     ['a target identity set with no identity', { ...P2P, targets: [{ identity: {} }] }, /an identity set/],
     ['more targets than a group call allows', { ...P2P, targets: Array.from({ length: 6 }, () => target) }, /at most 5 targets, got 6/],
     ['an incoming direction', { ...P2P, direction: 'incoming' }, /'direction'/],
     ['callOptions without @odata.type', { ...P2P, callOptions: { hideBotAfterEscalation: true } }, /callOptions.@odata.type/],
-    ['incomingCallOptions on create', { ...P2P, callOptions: { '@odata.type': '#microsoft.graph.incomingCallOptions' } }, /callOptions.@odata.type/],
-    ['a non-boolean call option', { ...P2P, callOptions: { '@odata.type': '#microsoft.graph.outgoingCallOptions', isDeltaRosterEnabled: 'yes' } }, /isDeltaRosterEnabled/],
+    [
+      'incomingCallOptions on create',
+      { ...P2P, callOptions: { '@odata.type': '#microsoft.graph.incomingCallOptions' } },
+      /callOptions.@odata.type/,
+    ],
+    [
+      'a non-boolean call option',
+      { ...P2P, callOptions: { '@odata.type': '#microsoft.graph.outgoingCallOptions', isDeltaRosterEnabled: 'yes' } },
+      /isDeltaRosterEnabled/,
+    ],
     ['organizerMeetingInfo without chatInfo', without(meetingVariant, 'chatInfo'), /'chatInfo'.*required/],
     ['meetingInfo without @odata.type', { ...meetingVariant, meetingInfo: { organizer: {} } }, /meetingInfo.@odata.type/],
     ['a meeting join without tenantId', without(meetingVariant, 'tenantId'), /'tenantId'/],
-    ['joinMeetingIdMeetingInfo without an id', { ...meetingVariant, meetingInfo: { '@odata.type': '#microsoft.graph.joinMeetingIdMeetingInfo' } }, /joinMeetingId/],
-    ['tokenMeetingInfo without a token', { ...meetingVariant, meetingInfo: { '@odata.type': '#microsoft.graph.tokenMeetingInfo' } }, /meetingInfo.token/],
+    [
+      'joinMeetingIdMeetingInfo without an id',
+      { ...meetingVariant, meetingInfo: { '@odata.type': '#microsoft.graph.joinMeetingIdMeetingInfo' } },
+      /joinMeetingId/,
+    ],
+    [
+      'tokenMeetingInfo without a token',
+      { ...meetingVariant, meetingInfo: { '@odata.type': '#microsoft.graph.tokenMeetingInfo' } },
+      /meetingInfo.token/,
+    ],
     ['chatInfo without threadId', { ...meetingVariant, chatInfo: { messageId: '0' } }, /chatInfo.threadId/],
     ['a phone target without an application instance source', without(phoneVariant, 'source'), /applicationInstance/],
     ['a phone target without tenantId', without(phoneVariant, 'tenantId'), /'tenantId'/],
     ['a phone number that is not E.164', { ...phoneVariant, targets: [{ identity: { phone: { id: '0044 20 7946 0000' } } }] }, /E\.164/],
-    ['a prefetched media without uri', { ...P2P, mediaConfig: { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig', preFetchMedia: [{}] } }, /preFetchMedia\[0\].uri/],
+    [
+      'a prefetched media without uri',
+      { ...P2P, mediaConfig: { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig', preFetchMedia: [{}] } },
+      /preFetchMedia\[0\].uri/,
+    ],
   ])('answers 400 BadRequest to a create body with %s', async (_name, body, message) => {
     const { routes } = make();
     const res = await send(routes, 'POST', '/communications/calls', { body });
@@ -109,7 +141,9 @@ describe('POST /communications/calls', () => {
     expect((await send(routes, 'POST', '/communications/calls', { body: group, roles: ['Calls.InitiateGroupCall.All'] })).status).toBe(201);
     const meeting = CREATE_VARIANTS['join a scheduled meeting with service-hosted media'];
     expect((await send(routes, 'POST', '/communications/calls', { body: meeting, roles: ['Calls.Initiate.All'] })).status).toBe(403);
-    expect((await send(routes, 'POST', '/communications/calls', { body: meeting, roles: ['Calls.JoinGroupCallAsGuest.All'] })).status).toBe(201);
+    expect((await send(routes, 'POST', '/communications/calls', { body: meeting, roles: ['Calls.JoinGroupCallAsGuest.All'] })).status).toBe(
+      201,
+    );
     expect((await send(routes, 'POST', '/communications/calls', { body: P2P, roles: ['CallRecords.Read.All'] })).status).toBe(403);
   });
 

@@ -82,7 +82,12 @@ describe('fixtures', () => {
     expect(JSON.stringify(res.body.value)).toBe(JSON.stringify(expected));
     expect(res.body['@odata.context']).toBe('https://127.0.0.1:8443/beta/$metadata#communications/callRecords');
     const organizer = ((res.body.value ?? [])[1]?.['organizer_v2'] as Rec)['identity'];
-    expect(organizer).toEqual({ user: null, acsUser: null, spoolUser: null, phone: { id: '+5564981205182', displayName: null, tenantId: null } });
+    expect(organizer).toEqual({
+      user: null,
+      acsUser: null,
+      spoolUser: null,
+      phone: { id: '+5564981205182', displayName: null, tenantId: null },
+    });
   });
 
   it('answers the seed page example 2 and 3 filters with the record the page shows', async () => {
@@ -130,11 +135,18 @@ describe('fixtures', () => {
     expect(resources.loadFixtures(doc)).toBe(2);
     const calls = await send(resources.routes, 'GET', '/communications/calls');
     expect((calls.body.value ?? []).map((c) => c['id'])).toEqual(['call-1']);
-    const record = await send(resources.routes, 'GET', '/communications/callRecords/rec-1?$expand=sessions($expand=segments),participants_v2');
+    const record = await send(
+      resources.routes,
+      'GET',
+      '/communications/callRecords/rec-1?$expand=sessions($expand=segments),participants_v2',
+    );
     expect(record.body['sessions']).toEqual([{ id: 's-1', modalities: ['audio'], segments: [] }]);
     expect((record.body['participants_v2'] as Rec[])[0]?.['id']).toBe('p-1');
     expect(record.body).not.toHaveProperty('organizer_v2@odata.context');
-    const filtered = await collect(resources.routes, `/communications/callRecords?$filter=${encodeURIComponent("participants_v2/any(p:p/id eq 'p-1')")}`);
+    const filtered = await collect(
+      resources.routes,
+      `/communications/callRecords?$filter=${encodeURIComponent("participants_v2/any(p:p/id eq 'p-1')")}`,
+    );
     expect(filtered.items.map((r) => r['id'])).toEqual(['rec-1']);
     expect(resources.loadFixtures('seed-004', { merge: true })).toBe(2);
     expect((await collect(resources.routes, '/communications/callRecords')).items).toHaveLength(3);
@@ -144,7 +156,14 @@ describe('fixtures', () => {
   it('accepts a fixture as JSON text and refuses malformed documents with a 400', () => {
     const resources = make();
     expect(resources.loadFixtures(JSON.stringify({ value: [] }))).toBe(0);
-    for (const bad of ['no-such-fixture', { value: 'x' }, { value: [{ startDateTime: '2023-09-24T10:00:00Z' }] }, { value: [{ id: 'a' }] }, { value: [{ id: 'a', startDateTime: 'yesterday' }] }, { other: [] }]) {
+    for (const bad of [
+      'no-such-fixture',
+      { value: 'x' },
+      { value: [{ startDateTime: '2023-09-24T10:00:00Z' }] },
+      { value: [{ id: 'a' }] },
+      { value: [{ id: 'a', startDateTime: 'yesterday' }] },
+      { other: [] },
+    ]) {
       let error: unknown;
       try {
         resources.loadFixtures(bad);

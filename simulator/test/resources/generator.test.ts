@@ -10,7 +10,11 @@ const DAY = 86_400_000;
 
 function serialise(seed: number, count: number): string {
   return JSON.stringify(
-    generateCallRecords({ seed, count, now: NOW }).map((r) => ({ record: r.record, participants: r.participants(), sessions: r.sessions() })),
+    generateCallRecords({ seed, count, now: NOW }).map((r) => ({
+      record: r.record,
+      participants: r.participants(),
+      sessions: r.sessions(),
+    })),
   );
 }
 
@@ -24,7 +28,10 @@ describe('the seeded generator', () => {
 
   it('builds sessions lazily but identically, whatever order they are read in', () => {
     const forward = generateCallRecords({ seed: 9, count: 30, now: NOW }).map((r) => r.sessions());
-    const backward = generateCallRecords({ seed: 9, count: 30, now: NOW }).reverse().map((r) => r.sessions()).reverse();
+    const backward = generateCallRecords({ seed: 9, count: 30, now: NOW })
+      .reverse()
+      .map((r) => r.sessions())
+      .reverse();
     expect(JSON.stringify(backward)).toBe(JSON.stringify(forward));
   });
 
@@ -59,7 +66,10 @@ describe('the seeded generator', () => {
     expect(slots).toEqual(new Set(['user', 'guest', 'phone', 'application']));
     const phones = records.flatMap((r) => r.participants()).filter((p) => (p['identity'] as Rec)['phone']);
     for (const p of phones) expect(p['id']).toMatch(/^\+[1-9]\d{6,14}$/);
-    const users = records.flatMap((r) => r.participants()).map((p) => (p['identity'] as Rec)['user'] as Rec | null).filter(Boolean);
+    const users = records
+      .flatMap((r) => r.participants())
+      .map((p) => (p['identity'] as Rec)['user'] as Rec | null)
+      .filter(Boolean);
     expect(users[0]).toMatchObject({ userPrincipalName: expect.stringMatching(/@contoso\.com$/), tenantId: expect.any(String) });
     const groups = records.filter((r) => r.record['type'] === 'groupCall');
     for (const g of groups) expect(g.record['joinWebUrl']).toMatch(/^https:\/\/teams\.microsoft\.com\/l\/meetup-join\//);
@@ -68,7 +78,9 @@ describe('the seeded generator', () => {
   it('makes sessions with endpoints, segments and plausible media streams, failing occasionally', () => {
     const records = generateCallRecords({ seed: 4, count: 300, now: NOW });
     const sessions = records.flatMap((r) => r.sessions());
-    const streams = sessions.flatMap((s) => (s['segments'] as Rec[]).flatMap((g) => (g['media'] as Rec[]).flatMap((m) => m['streams'] as Rec[])));
+    const streams = sessions.flatMap((s) =>
+      (s['segments'] as Rec[]).flatMap((g) => (g['media'] as Rec[]).flatMap((m) => m['streams'] as Rec[])),
+    );
     for (const st of streams.slice(0, 500)) {
       expect(st['averagePacketLossRate']).toBeGreaterThanOrEqual(0);
       expect(st['averagePacketLossRate']).toBeLessThan(0.2);
@@ -80,8 +92,14 @@ describe('the seeded generator', () => {
     expect(failed.length).toBeLessThan(sessions.length * 0.1);
     const caller = sessions[0]?.['caller'] as Rec;
     expect(caller['@odata.type']).toBe('#microsoft.graph.callRecords.participantEndpoint');
-    expect(caller['userAgent']).toMatchObject({ '@odata.type': '#microsoft.graph.callRecords.clientUserAgent', platform: expect.any(String), productFamily: expect.any(String) });
-    const service = sessions.map((s) => s['callee'] as Rec).find((c) => c['@odata.type'] === '#microsoft.graph.callRecords.serviceEndpoint');
+    expect(caller['userAgent']).toMatchObject({
+      '@odata.type': '#microsoft.graph.callRecords.clientUserAgent',
+      platform: expect.any(String),
+      productFamily: expect.any(String),
+    });
+    const service = sessions
+      .map((s) => s['callee'] as Rec)
+      .find((c) => c['@odata.type'] === '#microsoft.graph.callRecords.serviceEndpoint');
     expect((service?.['userAgent'] as Rec)['role']).toEqual(expect.any(String));
   });
 

@@ -122,7 +122,11 @@ export function errorOf(sent: Sent): { code: string; message: string } {
 }
 
 /** Follows `@odata.nextLink` until the last page and returns every item. */
-export async function collect(routes: readonly Route[], url: string, options: SendOptions = {}): Promise<{ items: Record<string, unknown>[]; pages: number }> {
+export async function collect(
+  routes: readonly Route[],
+  url: string,
+  options: SendOptions = {},
+): Promise<{ items: Record<string, unknown>[]; pages: number }> {
   const items: Record<string, unknown>[] = [];
   let next: string | undefined = url;
   let pages = 0;

@@ -45,10 +45,17 @@ export class UndiciNetworkModule implements INetworkModule {
     return this.send<T>('POST', url, options);
   }
 
-  private async send<T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+  private async send<T>(
+    method: 'GET' | 'POST',
+    url: string,
+    options?: NetworkRequestOptions,
+    timeout?: number,
+  ): Promise<NetworkResponse<T>> {
     const target = new URL(url);
     if (target.origin !== this.allowedOrigin) {
-      throw new TokenAcquisitionError(`refusing to call ${target.origin}${target.pathname} for a token: only ${this.allowedOrigin} is allowed`);
+      throw new TokenAcquisitionError(
+        `refusing to call ${target.origin}${target.pathname} for a token: only ${this.allowedOrigin} is allowed`,
+      );
     }
     const res = await fetch(target, {
       method,
@@ -130,7 +137,10 @@ export function createMsalTokenProvider(
     try {
       const result = await app.acquireTokenByClientCredential({ scopes, skipCache: forceRefresh });
       if (!result?.accessToken) throw new TokenAcquisitionError('MSAL returned no access token');
-      logger.debug({ component: 'msal', forceRefresh, fromCache: result.fromCache, expiresOn: result.expiresOn?.toISOString() }, 'graph token');
+      logger.debug(
+        { component: 'msal', forceRefresh, fromCache: result.fromCache, expiresOn: result.expiresOn?.toISOString() },
+        'graph token',
+      );
       const expiresMs = result.expiresOn?.getTime() ?? 0;
       held = { token: result.accessToken, untilMs: Math.min(expiresMs - 5 * 60_000, result.refreshOn?.getTime() ?? Infinity) };
       return result.accessToken;

@@ -20,10 +20,7 @@ export type CircuitState = 'closed' | 'open' | 'half-open';
 /** How long a request turned away while half-open is told to wait: probes are already testing Graph. */
 const HALF_OPEN_RETRY_AFTER_MS = 1000;
 
-type State =
-  | { name: 'closed' }
-  | { name: 'open'; until: number }
-  | { name: 'half-open'; probes: number };
+type State = { name: 'closed' } | { name: 'open'; until: number } | { name: 'half-open'; probes: number };
 
 /** A pass through the breaker: whether it is a half-open probe. */
 export interface Admission {

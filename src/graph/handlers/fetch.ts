@@ -96,6 +96,10 @@ export function fetchHandler(deps: FetchStageDeps): Handler {
   };
 }
 
-function transport(kind: GraphTransportError['kind'], ctx: { clientRequestId: string; method: string; path: string }, cause: unknown): GraphTransportError {
+function transport(
+  kind: GraphTransportError['kind'],
+  ctx: { clientRequestId: string; method: string; path: string },
+  cause: unknown,
+): GraphTransportError {
   return new GraphTransportError(kind, ctx.clientRequestId, ctx.method, ctx.path, { cause });
 }

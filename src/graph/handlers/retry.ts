@@ -1,5 +1,13 @@
 import { GraphOutcomeUnknownError, GraphTransportError, graphErrorFrom } from '../errors.js';
-import { RETRYABLE_STATUSES, type Clock, type GraphClientStats, type GraphLogger, type Handler, type HandlerContext, type RawResponse } from '../request.js';
+import {
+  RETRYABLE_STATUSES,
+  type Clock,
+  type GraphClientStats,
+  type GraphLogger,
+  type Handler,
+  type HandlerContext,
+  type RawResponse,
+} from '../request.js';
 import { backoffDelay, parseRetryAfter } from '../retryAfter.js';
 import { SlidingCounts } from '../slidingWindow.js';
 
@@ -61,8 +69,7 @@ export class RetryBudget {
  * in the budget.
  */
 export function retryHandler(opts: RetryOptions, budget: RetryBudget, clock: Clock, stats: GraphClientStats, logger: GraphLogger): Handler {
-  const fits = (ctx: HandlerContext, wait: number): boolean =>
-    ctx.deadline === undefined || clock.now() + wait < ctx.deadline;
+  const fits = (ctx: HandlerContext, wait: number): boolean => ctx.deadline === undefined || clock.now() + wait < ctx.deadline;
 
   // Asked last, so the shared budget pays only for retries that would otherwise be taken.
   const permitted = (): boolean => {
@@ -91,7 +98,14 @@ export function retryHandler(opts: RetryOptions, budget: RetryBudget, clock: Clo
         if (!(err instanceof GraphTransportError)) throw err;
         if (err.requestSent && !ctx.idempotent) {
           stats.outcomeUnknown += 1;
-          throw new GraphOutcomeUnknownError(err.kind === 'connect' ? 'network' : err.kind, ctx.clientRequestId, ctx.method, ctx.path, undefined, { cause: err });
+          throw new GraphOutcomeUnknownError(
+            err.kind === 'connect' ? 'network' : err.kind,
+            ctx.clientRequestId,
+            ctx.method,
+            ctx.path,
+            undefined,
+            { cause: err },
+          );
         }
         const wait = backoffDelay(attempt, opts.baseDelayMs, opts.maxDelayMs, clock.random);
         if (err.kind === 'deadline' || attempt >= ctx.maxAttempts || !fits(ctx, wait) || !permitted()) throw err;

@@ -3,7 +3,16 @@ import { GraphTransportError } from '../errors.js';
 import type { GraphRequestEvent, GraphTelemetry, Handler, HandlerContext } from '../request.js';
 
 /** Collections whose next path segment is an id. */
-const COLLECTIONS = new Set(['calls', 'callRecords', 'sessions', 'segments', 'participants', 'participants_v2', 'operations', 'audioRoutingGroups']);
+const COLLECTIONS = new Set([
+  'calls',
+  'callRecords',
+  'sessions',
+  'segments',
+  'participants',
+  'participants_v2',
+  'operations',
+  'audioRoutingGroups',
+]);
 
 /** `/communications/callRecords/abc/sessions?$expand=segments` → `/communications/callRecords/{id}/sessions`. */
 export function routeOf(path: string): string {
@@ -46,10 +55,20 @@ export function telemetryHandler(telemetry: GraphTelemetry): Handler {
     try {
       const res = await next(ctx);
       const throttled = ctx.path === '/$batch' && res.status === 200 ? countThrottledItems(res.bodyText) : undefined;
-      report({ ...base(), status: res.status, requestId: res.headers.get('request-id') ?? undefined, ...(throttled ? { throttledItems: throttled } : {}) });
+      report({
+        ...base(),
+        status: res.status,
+        requestId: res.headers.get('request-id') ?? undefined,
+        ...(throttled ? { throttledItems: throttled } : {}),
+      });
       return res;
     } catch (error) {
-      report({ ...base(), status: undefined, requestId: undefined, failure: error instanceof GraphTransportError ? error.kind : 'aborted' });
+      report({
+        ...base(),
+        status: undefined,
+        requestId: undefined,
+        failure: error instanceof GraphTransportError ? error.kind : 'aborted',
+      });
       throw error;
     }
   };

@@ -10,10 +10,7 @@ export function timeoutHandler(attemptMs: number, clock: Clock): Handler {
     const byDeadline = remaining < attemptMs;
     const ms = Math.max(0, Math.min(attemptMs, remaining));
     const controller = new AbortController();
-    const timer = setTimeout(
-      () => controller.abort(byDeadline ? new DeadlineReason() : new AttemptTimeoutReason(attemptMs)),
-      ms,
-    );
+    const timer = setTimeout(() => controller.abort(byDeadline ? new DeadlineReason() : new AttemptTimeoutReason(attemptMs)), ms);
     ctx.attemptSignal = ctx.signal ? AbortSignal.any([ctx.signal, controller.signal]) : controller.signal;
     try {
       return await next(ctx);

@@ -21,7 +21,12 @@ function applicationInstance(rng: Random, bot: Person): Json {
     '@odata.type': '#microsoft.graph.invitationParticipantInfo',
     identity: {
       '@odata.type': '#microsoft.graph.identitySet',
-      applicationInstance: { '@odata.type': '#microsoft.graph.identity', id: rng.guid(), displayName: bot.displayName, tenantId: bot.tenantId },
+      applicationInstance: {
+        '@odata.type': '#microsoft.graph.identity',
+        id: rng.guid(),
+        displayName: bot.displayName,
+        tenantId: bot.tenantId,
+      },
     },
   };
 }
@@ -74,47 +79,59 @@ export function generateCalls(seed: number): StoredCall[] {
   const threadId = `19:meeting_${rng.guid().replaceAll('-', '')}@thread.v2`;
   const organizer = user();
   const calls: StoredCall[] = [
-    call(rng, {
-      state: 'established',
-      direction: 'outgoing',
-      source: info(bot, 'participantInfo'),
-      targets: [info(user(), 'invitationParticipantInfo')],
-      requestedModalities: ['audio'],
-      mediaConfig: media,
-      mediaState: { audio: 'active' },
-      tenantId: dir.tenantId,
-      incomingContext: null,
-    }, 'serviceHosted'),
-    call(rng, {
-      state: 'established',
-      direction: 'outgoing',
-      source: info(bot, 'participantInfo'),
-      targets: [],
-      requestedModalities: ['audio'],
-      mediaConfig: media,
-      mediaState: { audio: 'active' },
-      chatInfo: { '@odata.type': '#microsoft.graph.chatInfo', threadId, messageId: '0', replyChainMessageId: null },
-      meetingInfo: {
-        '@odata.type': '#microsoft.graph.organizerMeetingInfo',
-        organizer: identity(organizer),
-        allowConversationWithoutHost: true,
+    call(
+      rng,
+      {
+        state: 'established',
+        direction: 'outgoing',
+        source: info(bot, 'participantInfo'),
+        targets: [info(user(), 'invitationParticipantInfo')],
+        requestedModalities: ['audio'],
+        mediaConfig: media,
+        mediaState: { audio: 'active' },
+        tenantId: dir.tenantId,
+        incomingContext: null,
       },
-      tenantId: dir.tenantId,
-      incomingContext: null,
-    }, 'serviceHosted'),
+      'serviceHosted',
+    ),
+    call(
+      rng,
+      {
+        state: 'established',
+        direction: 'outgoing',
+        source: info(bot, 'participantInfo'),
+        targets: [],
+        requestedModalities: ['audio'],
+        mediaConfig: media,
+        mediaState: { audio: 'active' },
+        chatInfo: { '@odata.type': '#microsoft.graph.chatInfo', threadId, messageId: '0', replyChainMessageId: null },
+        meetingInfo: {
+          '@odata.type': '#microsoft.graph.organizerMeetingInfo',
+          organizer: identity(organizer),
+          allowConversationWithoutHost: true,
+        },
+        tenantId: dir.tenantId,
+        incomingContext: null,
+      },
+      'serviceHosted',
+    ),
   ];
   const incoming = (source: Person, target: Json, extra: Json = {}): StoredCall => {
-    const c = call(rng, {
-      state: 'incoming',
-      direction: 'incoming',
-      source: info(source, 'participantInfo'),
-      targets: [target],
-      requestedModalities: ['audio'],
-      mediaConfig: null,
-      mediaState: null,
-      tenantId: dir.tenantId,
-      ...extra,
-    }, 'none');
+    const c = call(
+      rng,
+      {
+        state: 'incoming',
+        direction: 'incoming',
+        source: info(source, 'participantInfo'),
+        targets: [target],
+        requestedModalities: ['audio'],
+        mediaConfig: null,
+        mediaState: null,
+        tenantId: dir.tenantId,
+        ...extra,
+      },
+      'none',
+    );
     c.resource['incomingContext'] = {
       sourceParticipantId: rng.guid(),
       observedParticipantId: c.resource['myParticipantId'],
@@ -128,7 +145,12 @@ export function generateCalls(seed: number): StoredCall[] {
   calls.push(
     incoming(user(), info(bot, 'invitationParticipantInfo'), {
       requestedModalities: ['audio', 'video'],
-      chatInfo: { '@odata.type': '#microsoft.graph.chatInfo', threadId: `19:${rng.guid().replaceAll('-', '')}@thread.v2`, messageId: '0', replyChainMessageId: null },
+      chatInfo: {
+        '@odata.type': '#microsoft.graph.chatInfo',
+        threadId: `19:${rng.guid().replaceAll('-', '')}@thread.v2`,
+        messageId: '0',
+        replyChainMessageId: null,
+      },
     }),
   );
   return calls;

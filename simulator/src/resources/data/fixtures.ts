@@ -35,7 +35,9 @@ export function readFixtures(source: string | object): FixtureSet {
       try {
         doc = JSON.parse(source);
       } catch {
-        fail(`expected a bundled fixture name (${Object.keys(BUNDLED_FIXTURES).join(', ')}) or a JSON document, got '${source.slice(0, 60)}'`);
+        fail(
+          `expected a bundled fixture name (${Object.keys(BUNDLED_FIXTURES).join(', ')}) or a JSON document, got '${source.slice(0, 60)}'`,
+        );
       }
     }
   }

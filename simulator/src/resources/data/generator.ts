@@ -28,12 +28,30 @@ interface Attendee {
 }
 
 const IDENTITY_SLOTS = [
-  'user', 'acsUser', 'spoolUser', 'phone', 'guest', 'encrypted', 'onPremises', 'acsApplicationInstance',
-  'spoolApplicationInstance', 'applicationInstance', 'application', 'device', 'azureCommunicationServicesUser',
+  'user',
+  'acsUser',
+  'spoolUser',
+  'phone',
+  'guest',
+  'encrypted',
+  'onPremises',
+  'acsApplicationInstance',
+  'spoolApplicationInstance',
+  'applicationInstance',
+  'application',
+  'device',
+  'azureCommunicationServicesUser',
 ] as const;
 
 const PLATFORMS: readonly (readonly [string, number])[] = [
-  ['windows', 45], ['macOS', 15], ['web', 12], ['iOS', 10], ['android', 10], ['ipPhone', 3], ['roomSystem', 4], ['surfaceHub', 1],
+  ['windows', 45],
+  ['macOS', 15],
+  ['web', 12],
+  ['iOS', 10],
+  ['android', 10],
+  ['ipPhone', 3],
+  ['roomSystem', 4],
+  ['surfaceHub', 1],
 ];
 const CPUS = ['Intel(R) Core(TM) i7-1185G7 @ 3.00GHz', 'Apple M2', 'AMD Ryzen 7 PRO 5850U', 'Intel(R) Core(TM) i5-10310U @ 1.70GHz'];
 const FAILURE_REASONS = ['Unexpected network error', 'Media timeout', 'Call setup failed: callee unreachable', 'Unknown'];
@@ -79,9 +97,7 @@ function clientEndpoint(rng: Random, a: Attendee): Json {
     cpuCoresCount: rng.pick([4, 8, 8, 12, 16]),
     cpuName: rng.pick(CPUS),
     cpuProcessorSpeedInMhz: rng.pick([1700, 2400, 3000, 3200]),
-    feedback: rng.chance(0.05)
-      ? { rating: rng.pick(['bad', 'poor', 'fair', 'good', 'excellent']), text: null, tokens: {} }
-      : null,
+    feedback: rng.chance(0.05) ? { rating: rng.pick(['bad', 'poor', 'fair', 'good', 'excellent']), text: null, tokens: {} } : null,
     associatedIdentity: associatedIdentity(a.person),
     userAgent: {
       '@odata.type': '#microsoft.graph.callRecords.clientUserAgent',
@@ -111,14 +127,23 @@ function serviceEndpoint(rng: Random, role: string): Json {
 function network(rng: Random): Json {
   const wifi = rng.chance(0.45);
   return {
-    connectionType: wifi ? 'wifi' : rng.weighted([['wired', 8], ['mobile', 1], ['tunnel', 1]]),
+    connectionType: wifi
+      ? 'wifi'
+      : rng.weighted([
+          ['wired', 8],
+          ['mobile', 1],
+          ['tunnel', 1],
+        ]),
     ipAddress: `10.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`,
     subnet: `10.${rng.int(0, 255)}.${rng.int(0, 255)}.0`,
     reflexiveIPAddress: `${rng.int(20, 220)}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`,
     relayIPAddress: `52.${rng.int(112, 115)}.${rng.int(0, 255)}.${rng.int(1, 254)}`,
     relayPort: 3478,
     port: rng.int(50000, 50059),
-    networkTransportProtocol: rng.weighted([['udp', 9], ['tcp', 1]]),
+    networkTransportProtocol: rng.weighted([
+      ['udp', 9],
+      ['tcp', 1],
+    ]),
     linkSpeed: wifi ? rng.pick([144_000_000, 300_000_000, 866_000_000]) : 1_000_000_000,
     wifiBand: wifi ? rng.pick(['frequency24GHz', 'frequency50GHz']) : 'unknown',
     wifiSignalStrength: wifi ? rng.int(40, 99) : null,
@@ -131,7 +156,12 @@ function network(rng: Random): Json {
 
 function device(rng: Random): Json {
   return {
-    captureDeviceName: rng.pick(['Microphone Array (Realtek(R) Audio)', 'Jabra Evolve2 65', 'MacBook Pro Microphone', 'Headset Microphone']),
+    captureDeviceName: rng.pick([
+      'Microphone Array (Realtek(R) Audio)',
+      'Jabra Evolve2 65',
+      'MacBook Pro Microphone',
+      'Headset Microphone',
+    ]),
     renderDeviceName: rng.pick(['Speakers (Realtek(R) Audio)', 'Jabra Evolve2 65', 'MacBook Pro Speakers', 'Headset Earphone']),
     lowSpeechLevelEventRatio: rng.float(0, 0.1),
     lowSpeechToNoiseEventRatio: rng.float(0, 0.1),
@@ -193,7 +223,15 @@ function media(rng: Random, label: string, startMs: number, endMs: number): Json
   };
 }
 
-function segment(rng: Random, caller: Json, callee: Json, startMs: number, endMs: number, modalities: readonly string[], failed: boolean): Json {
+function segment(
+  rng: Random,
+  caller: Json,
+  callee: Json,
+  startMs: number,
+  endMs: number,
+  modalities: readonly string[],
+  failed: boolean,
+): Json {
   const labels = ['main-audio'];
   if (modalities.includes('video')) labels.push('main-video');
   if (modalities.includes('screenSharing')) labels.push('applicationsharing-video');
@@ -208,7 +246,15 @@ function segment(rng: Random, caller: Json, callee: Json, startMs: number, endMs
   };
 }
 
-function session(rng: Random, caller: Json, callee: Json, startMs: number, endMs: number, modalities: readonly string[], segments: number): Json {
+function session(
+  rng: Random,
+  caller: Json,
+  callee: Json,
+  startMs: number,
+  endMs: number,
+  modalities: readonly string[],
+  segments: number,
+): Json {
   const failed = rng.chance(0.03);
   const segs: Json[] = [];
   const span = (endMs - startMs) / segments;
@@ -225,7 +271,7 @@ function session(rng: Random, caller: Json, callee: Json, startMs: number, endMs
     isTest: false,
     caller,
     callee,
-    failureInfo: failed ? segs[segs.length - 1]?.['failureInfo'] ?? null : null,
+    failureInfo: failed ? (segs[segs.length - 1]?.['failureInfo'] ?? null) : null,
     segments: segs,
   };
 }
@@ -284,7 +330,16 @@ function plan(rng: Random, dir: Directory, index: number, now: number): Plan {
         JSON.stringify({ Tid: dir.tenantId, Oid: organizer.id }),
       )}`
     : null;
-  return { id: rng.guid(), type: group ? 'groupCall' : 'peerToPeer', startMs, endMs: startMs + durationMs, modalities, organizer, attendees, joinWebUrl };
+  return {
+    id: rng.guid(),
+    type: group ? 'groupCall' : 'peerToPeer',
+    startMs,
+    endMs: startMs + durationMs,
+    modalities,
+    organizer,
+    attendees,
+    joinWebUrl,
+  };
 }
 
 function participant(person: Person): Json {

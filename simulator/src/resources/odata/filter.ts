@@ -185,9 +185,7 @@ class Parser {
     }
     const value = this.next(`a DateTimeOffset after '${op.text}'`);
     if (value.kind !== 'datetime') {
-      fail(
-        `expected an unquoted ISO-8601 DateTimeOffset such as 2023-09-25T09:25:00Z at position ${value.pos}, got ${show(value)}`,
-      );
+      fail(`expected an unquoted ISO-8601 DateTimeOffset such as 2023-09-25T09:25:00Z at position ${value.pos}, got ${show(value)}`);
     }
     this.bounds.push({ op: op.text as ComparisonOperator, value: value.value });
   }

@@ -100,7 +100,10 @@ function queryDigest(req: QueryTarget): string {
     .filter(([k]) => k.toLowerCase() !== '$skiptoken')
     .map(([k, v]) => `${k.toLowerCase()}=${v}`)
     .sort();
-  return createHash('sha256').update(`${req.path}\n${entries.join('&')}`).digest('base64url').slice(0, 16);
+  return createHash('sha256')
+    .update(`${req.path}\n${entries.join('&')}`)
+    .digest('base64url')
+    .slice(0, 16);
 }
 
 /** `rawQuery` without its `$skiptoken` parameters, raw parts kept as the client encoded them. */

@@ -2,8 +2,22 @@ import type { SimRequest } from '../../types.js';
 import { badRequest } from '../errors.js';
 
 const KNOWN_SYSTEM_OPTIONS = [
-  '$filter', '$select', '$expand', '$top', '$skip', '$skiptoken', '$orderby', '$count', '$search', '$format', '$apply',
-  '$compute', '$index', '$levels', '$schemaversion', '$deltatoken',
+  '$filter',
+  '$select',
+  '$expand',
+  '$top',
+  '$skip',
+  '$skiptoken',
+  '$orderby',
+  '$count',
+  '$search',
+  '$format',
+  '$apply',
+  '$compute',
+  '$index',
+  '$levels',
+  '$schemaversion',
+  '$deltatoken',
 ];
 
 /**
