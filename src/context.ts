@@ -18,6 +18,11 @@ export interface GatewayContext {
   logger: Logger;
   /** Who is calling: authenticated before the operation is parsed, authorized before it runs. */
   caller: Caller;
+  /**
+   * Where Graph should POST a call's notifications so the gateway sees them: `${PUBLIC_URL}/callbacks/calls`
+   * (the default `callbackUri` of createCall and answerCall). Undefined with real Graph and no PUBLIC_URL.
+   */
+  callbackUrl: string | undefined;
 }
 
 /** What the server knows when an operation starts. */
@@ -30,6 +35,7 @@ export interface OperationInputs {
   caller: Caller;
   /** Upper bound on the operation's upstream work, from now. */
   operationTimeoutMs: number;
+  callbackUrl: string | undefined;
 }
 
 /** A fresh context: its own loaders and Graph view, and the deadline every Graph request of the operation shares. */
@@ -43,5 +49,6 @@ export function createOperationContext(inputs: OperationInputs): GatewayContext 
     requestId: inputs.requestId,
     logger: inputs.logger.child({ requestId: inputs.requestId }),
     caller: inputs.caller,
+    callbackUrl: inputs.callbackUrl,
   };
 }

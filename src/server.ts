@@ -39,6 +39,8 @@ export interface GatewayOptions {
 export interface RunningGateway {
   /** `http://host:port/graphql` */
   url: string;
+  /** Where Graph should POST call notifications (`${PUBLIC_URL}/callbacks/calls`); undefined without a public URL. */
+  callbackUrl: string | undefined;
   port: number;
   graph: GraphClient;
   /** Stops taking requests, lets in-flight ones finish, closes upstream sockets. Idempotent. */
@@ -63,6 +65,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const limits = operationLimits<GatewayContext>(security.limits, config.paging);
 
   let state: ServerState = 'starting';
+  // Known once listening: PUBLIC_URL, else (embedded simulator only) this process's own loopback address.
+  let callbackUrl: string | undefined = undefined;
   const httpServer = http.createServer();
   const apollo = new ApolloServer<GatewayContext>({
     schema: buildGatewaySchema(options.resolvers ?? gatewayResolvers, { logger }),
@@ -141,6 +145,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         logger,
         caller,
         operationTimeoutMs: config.operationTimeoutMs,
+        callbackUrl,
       });
     },
   });
@@ -174,11 +179,14 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   state = 'ready';
   graph.warmUp();
   const { port } = httpServer.address() as AddressInfo;
+  const publicBase = config.callbacks.publicUrl ?? (config.graph.kind === 'simulator' ? `http://localhost:${port}` : undefined);
+  callbackUrl = publicBase === undefined ? undefined : `${publicBase}/callbacks/calls`;
   const displayHost = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host;
 
   let stopping: Promise<void> | undefined;
   return {
     url: `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${port}/graphql`,
+    callbackUrl,
     port,
     graph,
     stop() {

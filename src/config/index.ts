@@ -4,6 +4,7 @@ import { EnvReader, type Env } from './reader.js';
 import { readUpstream, type UpstreamSettings } from './upstream.js';
 import { readSecurity, type SecuritySettings } from './security.js';
 import { readObservability, type ObservabilitySettings } from './observability.js';
+import { readCallbacks, type CallbackSettings } from './callbacks.js';
 
 export type CloudName = NationalCloud;
 
@@ -53,6 +54,8 @@ export interface GatewayConfig {
   security: SecuritySettings;
   /** Metrics on /metrics (config/observability.ts). */
   observability: ObservabilitySettings;
+  /** The public base URL Graph calls back to, and the keys that sign its callbacks (config/callbacks.ts). */
+  callbacks: CallbackSettings;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +89,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     upstream: readUpstream(read),
     security: readSecurity(read, graph.kind, runtimeEnv),
     observability: readObservability(read),
+    callbacks: readCallbacks(read, graph.kind),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return deepFreeze(config);
