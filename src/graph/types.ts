@@ -181,10 +181,57 @@ export interface GraphCall extends GraphTyped, GraphOpenType {
   tenantId?: string | null;
   toneInfo?: GraphToneInfo | null;
   transcription?: GraphCallTranscriptionInfo | null;
+  /**
+   * Contained collections Graph never returns inline on a call GET: the gateway puts the latest roster and
+   * operations here when it knows them from the call's notifications (src/live/).
+   */
+  participants?: GraphParticipant[] | null;
+  operations?: GraphCommsOperation[] | null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Call records (namespace microsoft.graph.callRecords)
+
+/** A stream of a participant in a live call's roster (`mediaStream`, not the call-record type of the same name). */
+export interface GraphRosterMediaStream extends GraphTyped {
+  direction?: GraphEnumValue | null;
+  label?: string | null;
+  mediaType?: GraphEnumValue | null;
+  serverMuted?: boolean | null;
+  sourceId?: string | null;
+}
+
+/** A member of a live call's roster (`participant`): GET .../participants, and roster notifications. */
+export interface GraphParticipant extends GraphTyped {
+  id?: string | null;
+  info?: GraphParticipantInfo | null;
+  isInLobby?: boolean | null;
+  isMuted?: boolean | null;
+  mediaStreams?: GraphRosterMediaStream[] | null;
+  metadata?: string | null;
+  recordingInfo?: { initiator?: GraphIdentitySet | null; recordingStatus?: GraphEnumValue | null } | null;
+  removedState?: { reason?: string | null } | null;
+  restrictedExperience?: { contentSharingDisabled?: GraphEnumValue | null; videoDisabled?: GraphEnumValue | null } | null;
+  rosterSequenceNumber?: number | null;
+}
+
+/**
+ * A call-control operation (`commsOperation` and its subtypes, told by `@odata.type`): what an action answers
+ * and what its completion notification carries. `status` casing varies on the wire (`Running`, `completed`).
+ */
+export interface GraphCommsOperation extends GraphTyped, GraphOpenType {
+  id?: string | null;
+  status?: GraphEnumValue | null;
+  clientContext?: string | null;
+  resultInfo?: GraphResultInfo | null;
+  /** recordOperation */
+  recordingLocation?: string | null;
+  recordingAccessToken?: string | null;
+  /** sendDtmfTonesOperation */
+  completionReason?: GraphEnumValue | null;
+  /** inviteParticipantsOperation */
+  participants?: GraphInvitationParticipantInfo[] | null;
+}
 
 export interface GraphAdministrativeUnitInfo {
   id?: string | null;
