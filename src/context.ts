@@ -3,6 +3,7 @@ import type { GraphClient } from './graph/index.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 import type { Logger } from './observability/logger.js';
 import type { CursorCodec } from './paging/cursor.js';
+import type { LiveHandles } from './live/events.js';
 import { createOperationGraph, type OperationGraph } from './upstream/operationGraph.js';
 
 /** Everything a resolver may use; built fresh for each GraphQL operation by `createOperationContext`. */
@@ -23,7 +24,11 @@ export interface GatewayContext {
    * (the default `callbackUri` of createCall and answerCall). Undefined with real Graph and no PUBLIC_URL.
    */
   callbackUrl: string | undefined;
+  /** Live calls: the events applied from Graph's notifications, and each followed call's current state. */
+  live: LiveHandles;
 }
+
+export type { LiveHandles };
 
 /** What the server knows when an operation starts. */
 export interface OperationInputs {
@@ -36,6 +41,7 @@ export interface OperationInputs {
   /** Upper bound on the operation's upstream work, from now. */
   operationTimeoutMs: number;
   callbackUrl: string | undefined;
+  live: LiveHandles;
 }
 
 /** A fresh context: its own loaders and Graph view, and the deadline every Graph request of the operation shares. */
@@ -50,5 +56,6 @@ export function createOperationContext(inputs: OperationInputs): GatewayContext 
     logger: inputs.logger.child({ requestId: inputs.requestId }),
     caller: inputs.caller,
     callbackUrl: inputs.callbackUrl,
+    live: inputs.live,
   };
 }

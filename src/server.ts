@@ -10,7 +10,7 @@ import {
 import { createAuthorizationPlugin, createCallerAuthentication } from './auth/index.js';
 import type { GraphQLError } from 'graphql';
 import type { GatewayConfig } from './config/index.js';
-import { createOperationContext, type GatewayContext } from './context.js';
+import { createOperationContext, type GatewayContext, type LiveHandles } from './context.js';
 import { isDeliberateError, maskUnexpectedErrors, unexpectedErrorLogPlugin } from './errors/index.js';
 import { EXAMPLE_OPERATIONS } from './schema/examples.js';
 import { createGraphClient, type GraphClient } from './graph/index.js';
@@ -22,7 +22,9 @@ import { createLogger, registerSecret, type Logger } from './observability/logge
 import { createGatewayMetrics, metricsRoute } from './observability/metrics.js';
 import { operationObservabilityPlugin } from './observability/operationLog.js';
 import { CursorCodec } from './paging/cursor.js';
+import { createLiveHandles } from './live/handles.js';
 import { operationLimits } from './plugins/operationLimits.js';
+import { createSubscriptionServer } from './subscriptions/websocketServer.js';
 import { resolvers as gatewayResolvers } from './resolvers/index.js';
 import { cacheHintsPlugin } from './schema/cacheHints.js';
 import { buildGatewaySchema } from './schema/index.js';
@@ -34,6 +36,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** The resolver map; default the gateway's own. A seam for tests that need a resolver to misbehave. */
   resolvers?: typeof gatewayResolvers;
+  /** Where live-call events come from; default: this process's callback endpoint. */
+  live?: LiveHandles;
 }
 
 export interface RunningGateway {
@@ -68,8 +72,10 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   // Known once listening: PUBLIC_URL, else (embedded simulator only) this process's own loopback address.
   let callbackUrl: string | undefined = undefined;
   const httpServer = http.createServer();
+  const schema = buildGatewaySchema(options.resolvers ?? gatewayResolvers, { logger });
+  const live = options.live ?? createLiveHandles();
   const apollo = new ApolloServer<GatewayContext>({
-    schema: buildGatewaySchema(options.resolvers ?? gatewayResolvers, { logger }),
+    schema,
     introspection: security.introspection,
     includeStacktraceInErrorResponses: config.env === 'development',
     // No "Did you mean ...?" naming fields and types to a caller probing the schema.
@@ -146,8 +152,39 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         caller,
         operationTimeoutMs: config.operationTimeoutMs,
         callbackUrl,
+        live,
       });
     },
+  });
+
+  // graphql-ws on the same path: Apollo's plugins do not run there, so admission repeats their checks.
+  const subscriptions = createSubscriptionServer<GatewayContext>({
+    httpServer,
+    path: '/graphql',
+    rules: {
+      schema,
+      validationRules: limits.validationRules,
+      maxTokens: security.limits.maxTokens,
+      maxCost: security.limits.maxCost,
+      paging: config.paging,
+      grants: security.auth.mode === 'jwt' ? security.auth.permissions : undefined,
+    },
+    callers,
+    settings: config.subscriptions,
+    logger,
+    createContext: (caller, requestId) =>
+      createOperationContext({
+        graph,
+        codec,
+        paging: config.paging,
+        requestId,
+        logger,
+        caller,
+        // A subscription's Graph work is its first read; each later event comes from a callback.
+        operationTimeoutMs: config.operationTimeoutMs,
+        callbackUrl,
+        live,
+      }),
   });
 
   // HTTP routes.
@@ -192,6 +229,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     stop() {
       stopping ??= (async () => {
         state = 'draining';
+        // Sockets first, with a reason: a subscription has no end of its own to wait for.
+        await subscriptions.close('The gateway is shutting down.');
         await apollo.stop();
         await graph.close();
         await callers.close();

@@ -13,11 +13,14 @@ export const ROOT_FIELD_PERMISSIONS: Readonly<Record<string, readonly Permission
   'Query.callRecord': ['callRecords.read'],
   'Query.callRecords': ['callRecords.read'],
   'Mutation.createCall': ['calls.create'],
+  'Subscription.callUpdated': ['calls.read'],
+  'Subscription.incomingCall': ['calls.read'],
   'Query._service': [],
   'Query.__schema': [],
   'Query.__type': [],
   'Query.__typename': [],
   'Mutation.__typename': [],
+  'Subscription.__typename': [],
 });
 
 /** Federation entities by `__typename`; an unknown type needs every read permission. */

@@ -5,6 +5,7 @@ import { readUpstream, type UpstreamSettings } from './upstream.js';
 import { readSecurity, type SecuritySettings } from './security.js';
 import { readObservability, type ObservabilitySettings } from './observability.js';
 import { readCallbacks, type CallbackSettings } from './callbacks.js';
+import { readSubscriptions, type SubscriptionSettings } from './subscriptions.js';
 
 export type CloudName = NationalCloud;
 
@@ -56,6 +57,8 @@ export interface GatewayConfig {
   observability: ObservabilitySettings;
   /** The public base URL Graph calls back to, and the keys that sign its callbacks (config/callbacks.ts). */
   callbacks: CallbackSettings;
+  /** GraphQL subscriptions over WebSocket: connection and subscription caps, keep-alive (config/subscriptions.ts). */
+  subscriptions: SubscriptionSettings;
 }
 
 export class ConfigError extends Error {
@@ -90,6 +93,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     security: readSecurity(read, graph.kind, runtimeEnv),
     observability: readObservability(read),
     callbacks: readCallbacks(read, graph.kind),
+    subscriptions: readSubscriptions(read),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return deepFreeze(config);

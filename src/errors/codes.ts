@@ -31,6 +31,8 @@ export enum GatewayErrorCode {
    * not have acted. It is not retried; reconcile with `clientRequestId` before trying again.
    */
   OutcomeUnknown = 'OUTCOME_UNKNOWN',
+  /** A WebSocket connection or caller already runs as many subscriptions as the gateway allows; complete one first. */
+  TooManySubscriptions = 'TOO_MANY_SUBSCRIPTIONS',
   /** Anything unexpected; details are logged with the request id, never returned. */
   InternalServerError = 'INTERNAL_SERVER_ERROR',
 }

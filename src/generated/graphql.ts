@@ -1361,6 +1361,40 @@ export type Session = {
   startDateTime?: Maybe<Scalars['DateTime']['output']>;
 };
 
+/**
+ * Live calls, pushed as they change: Graph tells the gateway about a call only by POSTing notifications to the call's
+ * `callbackUri`, and the gateway (when it is that endpoint, `${PUBLIC_URL}/callbacks/calls`, the default of
+ * `createCall` and `answerCall`) turns them into these events. Served over graphql-ws on `/graphql`; authenticate
+ * with `connectionParams: { authorization: "Bearer <token>" }` when the gateway requires tokens.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * The call's current state first, then the call again after each change Graph reports: state, roster, tones
+   * (`toneInfo`), media state, result, and operations as they finish. Completes after the call is `TERMINATED`. A
+   * call neither the gateway nor Graph knows is a `NOT_FOUND` error. A call placed or answered with a `callbackUri`
+   * of the caller's own sends its notifications there, so the gateway sees no changes to it: only its state at
+   * subscription time is delivered.
+   */
+  callUpdated: Call;
+  /**
+   * Each call arriving for the application (Graph's `created` notification, state `INCOMING`), to answer, reject
+   * or redirect within Graph's 15 seconds.
+   */
+  incomingCall: Call;
+};
+
+
+/**
+ * Live calls, pushed as they change: Graph tells the gateway about a call only by POSTing notifications to the call's
+ * `callbackUri`, and the gateway (when it is that endpoint, `${PUBLIC_URL}/callbacks/calls`, the default of
+ * `createCall` and `answerCall`) turns them into these events. Served over graphql-ws on `/graphql`; authenticate
+ * with `connectionParams: { authorization: "Bearer <token>" }` when the gateway requires tokens.
+ */
+export type SubscriptionCallUpdatedArgs = {
+  id: Scalars['ID']['input'];
+};
+
 /** A meeting identified by a token from an incoming-call notification; used to rejoin. */
 export type TokenMeetingInfo = {
   __typename?: 'TokenMeetingInfo';
@@ -1811,6 +1845,7 @@ export type ResolversTypes = {
   ServiceRole: ServiceRole;
   ServiceUserAgent: ResolverTypeWrapper<GraphUserAgent>;
   Session: ResolverTypeWrapper<GraphSession>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TokenMeetingInfo: ResolverTypeWrapper<GraphMeetingInfo>;
   TokenMeetingInfoInput: TokenMeetingInfoInput;
   Tone: Tone;
@@ -1907,6 +1942,7 @@ export type ResolversParentTypes = {
   ServiceHostedMediaConfigInput: ServiceHostedMediaConfigInput;
   ServiceUserAgent: GraphUserAgent;
   Session: GraphSession;
+  Subscription: Record<PropertyKey, never>;
   TokenMeetingInfo: GraphMeetingInfo;
   TokenMeetingInfoInput: TokenMeetingInfoInput;
   ToneInfo: GraphToneInfo;
@@ -2360,6 +2396,11 @@ export type SessionResolvers<ContextType = GatewayContext, ParentType extends Re
   startDateTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  callUpdated?: SubscriptionResolver<ResolversTypes['Call'], "callUpdated", ParentType, ContextType, RequireFields<SubscriptionCallUpdatedArgs, 'id'>>;
+  incomingCall?: SubscriptionResolver<ResolversTypes['Call'], "incomingCall", ParentType, ContextType>;
+};
+
 export type TokenMeetingInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TokenMeetingInfo'] = ResolversParentTypes['TokenMeetingInfo']> = {
   token?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -2469,6 +2510,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   ServiceHostedMediaConfig?: ServiceHostedMediaConfigResolvers<ContextType>;
   ServiceUserAgent?: ServiceUserAgentResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   TokenMeetingInfo?: TokenMeetingInfoResolvers<ContextType>;
   ToneInfo?: ToneInfoResolvers<ContextType>;
   UnknownCallOptions?: UnknownCallOptionsResolvers<ContextType>;

@@ -36,3 +36,9 @@ export interface LiveCallStore {
   /** The merged state and the sequence of the last event applied, or undefined for a call the gateway has not seen. */
   get(callId: string): { call: GraphCall; sequence: number; terminated: boolean } | undefined;
 }
+
+/** A gateway's live-call bus and store, as its operations reach them. */
+export interface LiveHandles {
+  bus: EventBus;
+  store: LiveCallStore;
+}

@@ -23,7 +23,8 @@ export function operationLimits<TContext extends object>(
 ): OperationLimitsSetup<TContext> {
   const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true },
-    maxAliases: { n: limits.maxAliases },
+    // allowList: [] so that `__typename` aliases count too (armor exempts them by default: 200 passed a limit of 50).
+    maxAliases: { n: limits.maxAliases, allowList: [] },
     maxDirectives: { n: limits.maxDirectives },
     costLimit: { enabled: false },
     maxTokens: { enabled: false },

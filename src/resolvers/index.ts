@@ -17,6 +17,7 @@ import { MeetingInfo } from './MeetingInfo.js';
 import { Mutation } from './Mutation.js';
 import { Query } from './Query.js';
 import { ResultInfo } from './ResultInfo.js';
+import { Subscription } from './Subscription.js';
 import { UnknownCallOptions } from './UnknownCallOptions.js';
 import { UnknownEndpoint } from './UnknownEndpoint.js';
 import { UnknownMediaConfig } from './UnknownMediaConfig.js';
@@ -28,6 +29,7 @@ export const resolvers: Resolvers = {
   // Roots
   Query,
   Mutation,
+  Subscription,
   // Scalars
   DateTime: DateTimeScalar,
   Duration: DurationScalar,

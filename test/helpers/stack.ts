@@ -17,6 +17,8 @@ export interface GraphQLResult<T = Record<string, unknown>> {
 export interface Stack {
   simulator: RunningSimulator;
   gateway: RunningGateway;
+  /** The caller token `query` sends (with `callerApp`), for other clients of the same gateway. */
+  callerToken: string | undefined;
   /** POSTs an operation to the gateway over real HTTP. */
   query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
   stop(): Promise<void>;
@@ -43,6 +45,8 @@ export async function startStack(
     logDestination?: DestinationStream;
     /** Replaces the gateway's resolver map (e.g. with a resolver that throws). */
     resolvers?: GatewayOptions['resolvers'];
+    /** Replaces the gateway's live-call bus and store (e.g. with ones the test publishes to). */
+    live?: GatewayOptions['live'];
   } = {},
 ): Promise<Stack> {
   // startSimulator merges a partial throttle over the defaults.
@@ -56,6 +60,7 @@ export async function startStack(
       config,
       logger: createLogger(config.logLevel, options.logDestination),
       ...(options.resolvers ? { resolvers: options.resolvers } : {}),
+      ...(options.live ? { live: options.live } : {}),
       graph: graphClientConfig(config, {
         ...simulatorEndpoint(simulator, app),
         ...(options.credential ? { credential: options.credential } : {}),
@@ -64,6 +69,7 @@ export async function startStack(
     return {
       simulator,
       gateway,
+      callerToken,
       async query<T>(query: string, variables?: Record<string, unknown>) {
         const response = await fetch(gateway.url, {
           method: 'POST',
