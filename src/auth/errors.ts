@@ -8,14 +8,17 @@ import { GatewayError, GatewayErrorCode } from '../errors/index.js';
 export function unauthenticated(message: string, tokenPresented: boolean): GatewayError {
   const challenge = tokenPresented ? 'Bearer error="invalid_token"' : 'Bearer';
   const error = new GatewayError(GatewayErrorCode.Unauthenticated, message);
-  error.extensions['http'] = { status: 401, headers: new HeaderMap([['www-authenticate', challenge]]) };
+  // Object.assign: router packages in the tree augment the extensions type with another shape of `http`.
+  Object.assign(error.extensions, { http: { status: 401, headers: new HeaderMap([['www-authenticate', challenge]]) } });
   return error;
 }
 
 /** 403: the caller is known but lacks the role or scope an operation needs. */
 export function forbidden(message: string): GatewayError {
   const error = new GatewayError(GatewayErrorCode.Forbidden, message);
-  error.extensions['http'] = { status: 403, headers: new HeaderMap([['www-authenticate', 'Bearer error="insufficient_scope"']]) };
+  Object.assign(error.extensions, {
+    http: { status: 403, headers: new HeaderMap([['www-authenticate', 'Bearer error="insufficient_scope"']]) },
+  });
   return error;
 }
 

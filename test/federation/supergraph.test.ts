@@ -2,10 +2,10 @@ import { composeServices } from '@apollo/composition';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { departmentOf, serviceSdl, startUsersSubgraph, type RunningServer, type UsersSubgraph } from './usersSubgraph.js';
 
 /**
  * The gateway as one subgraph of a supergraph: a users subgraph started here (the company's, in miniature) owns
@@ -15,24 +15,6 @@ import { startStack, type Stack } from '../helpers/stack.js';
 
 const NOW = '2026-11-20T12:00:00Z';
 
-const USERS_SDL = `
-  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
-  type User @key(fields: "id") {
-    id: ID!
-    department: String
-  }
-  type CallRecord @key(fields: "id", resolvable: false) {
-    id: ID!
-  }
-  type Query {
-    "Call records this subgraph knows only by id: the router fetches them from the comms subgraph's _entities."
-    recentCallRecords: [CallRecord!]!
-  }
-`;
-
-/** The users subgraph's answer for any user id: deterministic, so the test knows it. */
-const departmentOf = (id: string): string => `department-${id.slice(0, 4)}`;
-
 interface SimRecord {
   id: string;
   startDateTime: string;
@@ -40,43 +22,10 @@ interface SimRecord {
   participants_v2?: Array<{ identity?: { user?: { id?: string } | null } }>;
 }
 
-interface RunningServer {
-  url: string;
-  stop(): Promise<void>;
-}
-
 let stack: Stack;
-let users: RunningServer & { setRecent: (ids: string[]) => void };
+let users: UsersSubgraph;
 let router: RunningServer;
 let records: SimRecord[];
-
-async function serviceSdl(url: string): Promise<string> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: '{ _service { sdl } }' }),
-  });
-  const body = (await response.json()) as { data?: { _service: { sdl: string } }; errors?: unknown };
-  expect(body.errors).toBeUndefined();
-  return body.data!._service.sdl;
-}
-
-async function startUsersSubgraph(): Promise<typeof users> {
-  let recent: string[] = [];
-  const server = new ApolloServer({
-    schema: buildSubgraphSchema({
-      typeDefs: parse(USERS_SDL),
-      resolvers: {
-        Query: { recentCallRecords: () => recent.map((id) => ({ id })) },
-        User: {
-          __resolveReference: ({ id }: { id: string }) => ({ id, department: departmentOf(id) }),
-        },
-      },
-    }),
-  });
-  const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
-  return { url, stop: () => server.stop(), setRecent: (ids) => (recent = ids) };
-}
 
 async function query<T>(q: string): Promise<{ data?: T; errors?: Array<{ message: string }> }> {
   const response = await fetch(router.url, {
