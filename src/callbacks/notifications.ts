@@ -61,7 +61,9 @@ export function parseNotifications(body: unknown): ParsedNotification[] {
 function parseOne(changeType: ChangeType, resourceUrl: string, data: unknown): ParsedNotification {
   const match = CALL_PATH.exec(resourceUrl.trim());
   if (!match?.[1]) return { kind: 'ignored', callId: undefined, why: 'not a call resource' };
-  const callId = canonicalCallId(decodeURIComponent(match[1]));
+  const rawCallId = decoded(match[1]);
+  if (rawCallId === undefined) return { kind: 'ignored', callId: undefined, why: 'the call id is not valid percent-encoding' };
+  const callId = canonicalCallId(rawCallId);
   const collection = match[2]?.toLowerCase();
   if (collection === undefined) {
     // The call itself; a notification without resourceData still says the call exists (or ended).
@@ -77,7 +79,7 @@ function parseOne(changeType: ChangeType, resourceUrl: string, data: unknown): P
     if (!isObject(data)) return { kind: 'ignored', callId, why: 'operation without data' };
     const fromData = typeof data['id'] === 'string' ? data['id'] : undefined;
     // The invite example's resourceUrl ends in /operations/participants (a doc bug): the id is in the data then.
-    const fromUrl = match[3] !== undefined && match[3].toLowerCase() !== 'participants' ? decodeURIComponent(match[3]) : undefined;
+    const fromUrl = match[3] !== undefined && match[3].toLowerCase() !== 'participants' ? decoded(match[3]) : undefined;
     const raw = fromUrl ?? fromData;
     if (raw === undefined) return { kind: 'ignored', callId, why: 'operation without an id' };
     const operation = { ...stripAnnotations(data), id: fromData ?? raw } as GraphCommsOperation;
@@ -91,6 +93,14 @@ export function etagOf(data: unknown): number | undefined {
   if (!isObject(data) || typeof data['@odata.etag'] !== 'string') return undefined;
   const match = /^(?:W\/)?"(\d{1,15})"$/.exec(data['@odata.etag'].trim());
   return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+function decoded(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 function stripAnnotations(data: Record<string, unknown>): Record<string, unknown> {

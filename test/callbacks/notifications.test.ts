@@ -71,6 +71,7 @@ describe('parseNotifications', () => {
       callId: ID,
     });
     expect(parseOne({ changeType: 'updated', resourceUrl: '/communications/onlineMeetings/1' })).toMatchObject({ kind: 'ignored' });
+    expect(parseOne({ changeType: 'updated', resourceUrl: '/communications/calls/%E0%A4%A' })).toMatchObject({ kind: 'ignored' });
   });
 
   it('refuses what is not a commsNotifications envelope, saying what was expected', () => {
