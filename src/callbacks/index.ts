@@ -47,6 +47,13 @@ export function createCallbackEndpoint(options: CallbackEndpointOptions): Callba
           refetchCooldownMs: settings.keysRefetchCooldownMs,
           logger,
         });
+  if (verifier !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(app.tenantId)) {
+    // Graph's callback tokens carry the tenant GUID in `tid`: a domain never matches it.
+    logger.warn(
+      { tenantId: app.tenantId },
+      'the tenant is not a GUID: every call notification will be refused (set AZURE_TENANT_ID to the tenant GUID)',
+    );
+  }
   if (verifier === undefined) {
     logger.warn('no OpenID configuration for callback tokens (GRAPH_CALLBACK_OPENID_CONFIG_URL): every call notification is refused');
   }
