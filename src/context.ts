@@ -3,7 +3,7 @@ import type { GraphClient } from './graph/index.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 import type { Logger } from './observability/logger.js';
 import type { CursorCodec } from './paging/cursor.js';
-import type { LiveHandles } from './live/events.js';
+import type { LiveFeed } from './live/events.js';
 import { createOperationGraph, type OperationGraph } from './upstream/operationGraph.js';
 
 /** Everything a resolver may use; built fresh for each GraphQL operation by `createOperationContext`. */
@@ -25,10 +25,8 @@ export interface GatewayContext {
    */
   callbackUrl: string | undefined;
   /** Live calls: the events applied from Graph's notifications, and each followed call's current state. */
-  live: LiveHandles;
+  live: LiveFeed;
 }
-
-export type { LiveHandles };
 
 /** What the server knows when an operation starts. */
 export interface OperationInputs {
@@ -41,7 +39,7 @@ export interface OperationInputs {
   /** Upper bound on the operation's upstream work, from now. */
   operationTimeoutMs: number;
   callbackUrl: string | undefined;
-  live: LiveHandles;
+  live: LiveFeed;
 }
 
 /** A fresh context: its own loaders and Graph view, and the deadline every Graph request of the operation shares. */

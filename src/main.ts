@@ -16,7 +16,12 @@ async function main(): Promise<void> {
     simulator = await startSimulator({ ...simulatorOptions, port: process.env['SIMULATOR_PORT'] ? simulatorOptions.port : 0 });
   }
   const endpoint = simulator ? simulatorEndpoint(simulator, simulator.app('default')) : undefined;
-  const gateway = await createGateway({ config, graph: graphClientConfig(config, endpoint), logger });
+  const gateway = await createGateway({
+    config,
+    graph: graphClientConfig(config, endpoint),
+    logger,
+    ...(endpoint?.callbackOpenIdConfigurationUrl !== undefined ? { callbackOpenIdConfigUrl: endpoint.callbackOpenIdConfigurationUrl } : {}),
+  });
 
   if (simulator) {
     console.log(`Microsoft Graph simulator: ${simulator.graphBaseUrl}/${config.apiVersion} (token authority ${simulator.authority})`);

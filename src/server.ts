@@ -8,21 +8,23 @@ import {
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
 import { createAuthorizationPlugin, createCallerAuthentication } from './auth/index.js';
+import { createCallbackEndpoint } from './callbacks/index.js';
 import type { GraphQLError } from 'graphql';
 import type { GatewayConfig } from './config/index.js';
-import { createOperationContext, type GatewayContext, type LiveHandles } from './context.js';
+import { createOperationContext, type GatewayContext } from './context.js';
 import { isDeliberateError, maskUnexpectedErrors, unexpectedErrorLogPlugin } from './errors/index.js';
 import { EXAMPLE_OPERATIONS } from './schema/examples.js';
 import { createGraphClient, type GraphClient } from './graph/index.js';
 import type { GraphClientConfig } from './graph/index.js';
 import { applyCors } from './http/cors.js';
+import type { LiveFeed } from './live/events.js';
+import { createMemoryBus } from './live/memoryBus.js';
 import { createGraphQLHandler } from './http/graphqlHandler.js';
 import { sendJson } from './http/respond.js';
 import { createLogger, registerSecret, type Logger } from './observability/logger.js';
 import { createGatewayMetrics, metricsRoute } from './observability/metrics.js';
 import { operationObservabilityPlugin } from './observability/operationLog.js';
 import { CursorCodec } from './paging/cursor.js';
-import { createLiveHandles } from './live/handles.js';
 import { operationLimits } from './plugins/operationLimits.js';
 import { createSubscriptionServer } from './subscriptions/websocketServer.js';
 import { resolvers as gatewayResolvers } from './resolvers/index.js';
@@ -36,8 +38,11 @@ export interface GatewayOptions {
   logger?: Logger;
   /** The resolver map; default the gateway's own. A seam for tests that need a resolver to misbehave. */
   resolvers?: typeof gatewayResolvers;
-  /** Where live-call events come from; default: this process's callback endpoint. */
-  live?: LiveHandles;
+  /**
+   * The embedded simulator's OpenID configuration for callback tokens (`SimulatorEndpoint.callbackOpenIdConfigurationUrl`).
+   * `config.callbacks.openIdConfigUrl` (GRAPH_CALLBACK_OPENID_CONFIG_URL) wins when set. With neither, every callback gets 401.
+   */
+  callbackOpenIdConfigUrl?: string;
 }
 
 export interface RunningGateway {
@@ -47,6 +52,8 @@ export interface RunningGateway {
   callbackUrl: string | undefined;
   port: number;
   graph: GraphClient;
+  /** Live calls from Graph's notifications: the event bus and the call-state store (src/live/events.ts). */
+  live: LiveFeed;
   /** Stops taking requests, lets in-flight ones finish, closes upstream sockets. Idempotent. */
   stop(): Promise<void>;
 }
@@ -69,11 +76,27 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const limits = operationLimits<GatewayContext>(security.limits, config.paging);
 
   let state: ServerState = 'starting';
+  // Live calls: Graph's notifications (POST /callbacks/calls) update the store and publish on the bus; whatever
+  // serves subscriptions is built from `live`.
+  const bus = createMemoryBus(logger.child({ component: 'live' }));
+  const callbacks = createCallbackEndpoint({
+    settings: config.callbacks,
+    openIdConfigUrl: config.callbacks.openIdConfigUrl ?? options.callbackOpenIdConfigUrl,
+    app: {
+      clientId: options.graph.clientId,
+      tenantId: options.graph.tenantId,
+      ...(options.graph.caCertificate !== undefined ? { caCertificate: options.graph.caCertificate } : {}),
+    },
+    bus,
+    logger,
+    metrics,
+    accepting: () => state === 'ready',
+  });
+  const live: LiveFeed = { bus, store: callbacks.liveCalls };
   // Known once listening: PUBLIC_URL, else (embedded simulator only) this process's own loopback address.
   let callbackUrl: string | undefined = undefined;
   const httpServer = http.createServer();
   const schema = buildGatewaySchema(options.resolvers ?? gatewayResolvers, { logger });
-  const live = options.live ?? createLiveHandles();
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     introspection: security.introspection,
@@ -194,6 +217,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       if (state === 'ready') graphql(req, res);
       else sendJson(res, 503, { error: 'the gateway is shutting down' }, { connection: 'close' });
     },
+    '/callbacks/calls': callbacks.handle,
     '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
     // Ready: listening, not draining, and a Graph token in hand. An open circuit stays ready (README).
     '/readyz': (_req, res) => {
@@ -226,12 +250,15 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     callbackUrl,
     port,
     graph,
+    live,
     stop() {
       stopping ??= (async () => {
         state = 'draining';
         // Sockets first, with a reason: a subscription has no end of its own to wait for.
         await subscriptions.close('The gateway is shutting down.');
         await apollo.stop();
+        await callbacks.close();
+        await bus.close();
         await graph.close();
         await callers.close();
         state = 'stopped';

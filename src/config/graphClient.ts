@@ -9,11 +9,19 @@ export interface SimulatorEndpoint {
   caCertificate: string;
   clientId: string;
   credential: { clientSecret: string } | { certificate: { privateKeyPem: string; certificatePem: string } };
+  /** The simulator's OpenID configuration for the tokens on its call notifications (pass it to createGateway). */
+  callbackOpenIdConfigurationUrl?: string;
 }
 
 /** How the gateway reaches an embedded simulator, signed in as one of its app registrations. */
 export function simulatorEndpoint(
-  simulator: { graphBaseUrl: string; authorityHost: string; tenantId: string; caCertificate: string },
+  simulator: {
+    graphBaseUrl: string;
+    authorityHost: string;
+    tenantId: string;
+    caCertificate: string;
+    callbackOpenIdConfigurationUrl?: string;
+  },
   app: { clientId: string; clientSecret?: string; certificate?: { certificatePem: string; privateKeyPem?: string } },
 ): SimulatorEndpoint {
   return {
@@ -23,6 +31,9 @@ export function simulatorEndpoint(
     caCertificate: simulator.caCertificate,
     clientId: app.clientId,
     credential: simulatorCredential(app),
+    ...(simulator.callbackOpenIdConfigurationUrl !== undefined
+      ? { callbackOpenIdConfigurationUrl: simulator.callbackOpenIdConfigurationUrl }
+      : {}),
   };
 }
 

@@ -14,9 +14,22 @@ export type LiveCallEvent =
   /** A call-control operation finished (or changed status); `call` is the current state, with the operation in `call.operations`. */
   | { type: 'operation'; callId: string; sequence: number; call: GraphCall; operation: GraphCommsOperation };
 
+/**
+ * The one spelling of a call (or operation) id the gateway uses for channels, store keys and `call.id`: Graph
+ * writes the same id as `57DAB8B1894C409AB240BD8BEAE78896` in one notification and `57dab8b1-894c-...` in the
+ * next, so a GUID becomes lower-case with dashes; any other id is only lower-cased.
+ */
+export function canonicalCallId(id: string): string {
+  const lower = id.trim().toLowerCase();
+  const hex = /^[0-9a-f]{32}$/.test(lower) ? lower : /^\{?[0-9a-f-]{36}\}?$/.test(lower) ? lower.replace(/[{}-]/g, '') : undefined;
+  if (hex === undefined || hex.length !== 32) return lower;
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** The bus channels: every event of one call, and the calls arriving for the app (Graph's `created` with state `incoming`). */
 export const liveChannels = {
-  call: (callId: string): string => `call:${callId.toLowerCase()}`,
+  /** Any spelling of the id names the same channel (canonicalCallId). */
+  call: (callId: string): string => `call:${canonicalCallId(callId)}`,
   incoming: 'calls:incoming',
 } as const;
 
@@ -33,12 +46,18 @@ export interface EventBus {
 
 /** The current state of the calls the gateway follows, for a subscriber that needs the state before the next event. */
 export interface LiveCallStore {
-  /** The merged state and the sequence of the last event applied, or undefined for a call the gateway has not seen. */
+  /**
+   * The merged state and the sequence of the last event applied, or undefined for a call the gateway has not seen
+   * (or has forgotten: ended calls after their retention). Any spelling of the id finds the call (canonicalCallId).
+   */
   get(callId: string): { call: GraphCall; sequence: number; terminated: boolean } | undefined;
 }
 
-/** A gateway's live-call bus and store, as its operations reach them. */
-export interface LiveHandles {
+/**
+ * What the gateway hands to whatever serves live calls (GraphQL subscriptions): the bus to subscribe to and the
+ * store to read a call's state from before its next event. createGateway builds one per gateway.
+ */
+export interface LiveFeed {
   bus: EventBus;
   store: LiveCallStore;
 }

@@ -19,6 +19,10 @@ export interface GatewayMetrics {
   recordOperation(operationName: string | undefined, outcome: string, seconds: number): void;
   /** One request refused before it became an operation (caller authentication), by error code. */
   recordRefusal(code: string): void;
+  /** One request to the callback endpoint, by outcome (`accepted`, `unauthenticated`, `bad_request`, ...). */
+  recordCallback(outcome: string): void;
+  /** What became of notifications of accepted callbacks: `applied`, `duplicate`, `stale` or `ignored`. */
+  recordNotifications(result: string, count: number): void;
 }
 
 export interface GatewayMetricsOptions {
@@ -86,6 +90,19 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     registers: [registry],
   });
 
+  const callbacks = new Counter({
+    name: 'comms_callbacks_received_total',
+    help: 'Requests to the call-notification endpoint, by outcome (accepted, unauthenticated, bad_request, too_large, rate_limited, ...)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const notifications = new Counter({
+    name: 'comms_callback_notifications_total',
+    help: 'Call notifications of accepted callbacks, by result: applied, or dropped as duplicate, stale or ignored',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+
   const knownNames = new Set<string>();
   const operationLabel = (name: string | undefined): string => {
     const label = name === undefined || name === '' ? ANONYMOUS_OPERATION : name;
@@ -116,6 +133,12 @@ export function createGatewayMetrics(options: GatewayMetricsOptions = {}): Gatew
     },
     recordRefusal(code) {
       refusals.inc({ code });
+    },
+    recordCallback(outcome) {
+      callbacks.inc({ outcome });
+    },
+    recordNotifications(result, count) {
+      if (count > 0) notifications.inc({ result }, count);
     },
   };
 }

@@ -4,8 +4,7 @@ import { composeServices } from '@apollo/composition';
 import { createGatewayRuntime } from '@graphql-hive/gateway';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLiveHandles } from '../../src/live/handles.js';
-import { liveChannels, type LiveHandles } from '../../src/live/events.js';
+import { liveChannels, type LiveFeed } from '../../src/live/events.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { serviceSdl, startUsersSubgraph, type UsersSubgraph } from './usersSubgraph.js';
 
@@ -17,13 +16,14 @@ import { serviceSdl, startUsersSubgraph, type UsersSubgraph } from './usersSubgr
  */
 
 let stack: Stack;
-let live: LiveHandles;
+let live: LiveFeed;
 let users: UsersSubgraph;
 let router: { url: string; stop(): Promise<void> };
 
 beforeAll(async () => {
-  live = createLiveHandles();
-  stack = await startStack({ live, callerApp: 'caller' });
+  stack = await startStack({ callerApp: 'caller' });
+  // Events published here reach subscribers as the callback endpoint's would.
+  live = stack.gateway.live;
   users = await startUsersSubgraph();
   const composed = composeServices([
     { name: 'comms', url: stack.gateway.url, typeDefs: parse(await serviceSdl(stack.gateway.url, stack.callerToken)) },

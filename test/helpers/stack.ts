@@ -45,8 +45,8 @@ export async function startStack(
     logDestination?: DestinationStream;
     /** Replaces the gateway's resolver map (e.g. with a resolver that throws). */
     resolvers?: GatewayOptions['resolvers'];
-    /** Replaces the gateway's live-call bus and store (e.g. with ones the test publishes to). */
-    live?: GatewayOptions['live'];
+    /** The OpenID configuration that signs call notifications (a test key server); default the simulator's, if it has one. */
+    callbackOpenIdConfigUrl?: string;
   } = {},
 ): Promise<Stack> {
   // startSimulator merges a partial throttle over the defaults.
@@ -56,15 +56,14 @@ export async function startStack(
     const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...authEnv, ...options.env });
     const callerToken = options.callerApp !== undefined ? await simulator.control.mintToken({ app: options.callerApp }) : undefined;
     const app = simulator.app(options.app ?? 'default');
+    const endpoint = simulatorEndpoint(simulator, app);
+    const callbackOpenIdConfigUrl = options.callbackOpenIdConfigUrl ?? endpoint.callbackOpenIdConfigurationUrl;
     const gateway = await createGateway({
       config,
       logger: createLogger(config.logLevel, options.logDestination),
       ...(options.resolvers ? { resolvers: options.resolvers } : {}),
-      ...(options.live ? { live: options.live } : {}),
-      graph: graphClientConfig(config, {
-        ...simulatorEndpoint(simulator, app),
-        ...(options.credential ? { credential: options.credential } : {}),
-      }),
+      ...(callbackOpenIdConfigUrl !== undefined ? { callbackOpenIdConfigUrl } : {}),
+      graph: graphClientConfig(config, { ...endpoint, ...(options.credential ? { credential: options.credential } : {}) }),
     });
     return {
       simulator,

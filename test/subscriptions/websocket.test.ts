@@ -2,8 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { GraphCall } from '../../src/graph/types.js';
-import { createLiveHandles } from '../../src/live/handles.js';
-import { liveChannels, type LiveHandles } from '../../src/live/events.js';
+import { liveChannels, type LiveFeed } from '../../src/live/events.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 const wsUrl = (stack: Stack) => stack.gateway.url.replace(/^http/, 'ws');
@@ -67,13 +66,13 @@ const PLACE = `mutation { createCall(input: { callbackUri: "https://bot.contoso.
 
 describe('GraphQL subscriptions over graphql-ws', () => {
   let stack: Stack;
-  let live: LiveHandles;
+  let live: LiveFeed;
   beforeAll(async () => {
-    live = createLiveHandles();
     stack = await startStack({
-      live,
       env: { WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: '3', LIMIT_MAX_ALIASES: '20', LIMIT_MAX_DEPTH: '4', LIMIT_MAX_COST: '30' },
     });
+    // Events published on the gateway's own bus reach subscribers as the callback endpoint's would.
+    live = stack.gateway.live;
   });
   afterAll(async () => stack?.stop());
 
