@@ -4,6 +4,7 @@ import { startStack, type GraphQLResult, type Stack } from '../helpers/stack.js'
 
 const USER = '8b081ef6-4792-4def-b2c9-c363a1bf41d5';
 const OTHER = '550fae72-d251-43ec-868c-373732c2704f';
+const THIRD = 'c0f3a4b2-1d2e-4f5a-8b9c-0d1e2f3a4b5c';
 const CALLBACK = 'https://bot.contoso.com/callback';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const PROMPT = { mediaInfo: { uri: 'https://cdn.contoso.com/hello.wav', resourceId: '1D6DE2D4-CD51-4309-8DAA-70768651088E' } };
@@ -32,11 +33,20 @@ async function mutate(field: string, query: string, variables: Record<string, un
   return result.data![field]!;
 }
 
-/** A peer-to-peer call with service-hosted media, placed through the gateway and established. */
-async function establishedCall(): Promise<string> {
-  const created = await mutate('createCall', `mutation($input: CreateCallInput!) { createCall(input: $input) { id } }`, {
-    input: { callbackUri: CALLBACK, targets: [{ identity: { user: { id: USER } } }], mediaConfig: { serviceHosted: {} } },
-  });
+const APP = '2891555a-92ff-42e6-80fa-6e1300c6b5c6';
+const P2P = { callbackUri: CALLBACK, targets: [{ identity: { user: { id: USER } } }], mediaConfig: { serviceHosted: {} } };
+/** A group call (two targets, from the application); only group calls let the application mute others. */
+const GROUP = {
+  ...P2P,
+  source: { identity: { application: { id: APP } } },
+  targets: [...P2P.targets, { identity: { user: { id: OTHER } } }],
+};
+/** App-hosted media: the application runs its own media stack (screen sharing roles need it). */
+const APP_HOSTED = { ...GROUP, mediaConfig: { appHosted: { blob: '<media session blob>' } } };
+
+/** A call placed through the gateway (by default peer-to-peer with service-hosted media), once established. */
+async function establishedCall(input: Record<string, unknown> = P2P): Promise<string> {
+  const created = await mutate('createCall', `mutation($input: CreateCallInput!) { createCall(input: $input) { id } }`, { input });
   await new Promise((resolve) => setTimeout(resolve, 20));
   return created['id'] as string;
 }
@@ -53,7 +63,7 @@ function incomingCall(): string {
           direction: 'incoming',
           callbackUri: CALLBACK,
           source: { identity: { user: { id: OTHER, displayName: 'Heidi' } } },
-          targets: [{ identity: { application: { id: '2891555a-92ff-42e6-80fa-6e1300c6b5c6' } } }],
+          targets: [{ identity: { application: { id: APP } } }],
           requestedModalities: ['audio'],
         },
       ],
@@ -204,7 +214,8 @@ describe('established calls', () => {
     expect(result.errors).toBeUndefined();
     expect(result.data!['a']!.participants).toHaveLength(1);
     expect(result.data!['a']!.operations).toEqual([]);
-    const rosterGets = routeLog('calls.participants');
+    // By path: the simulator's route for the roster is being renamed beside this work.
+    const rosterGets = graphLog().filter((e) => e.method === 'GET' && /\/participants$/.test(e.path));
     expect(rosterGets).toHaveLength(2);
     expect(rosterGets.every((e) => e.inBatch)).toBe(true);
   });
@@ -292,11 +303,11 @@ describe.skip('actions the simulator does not serve yet', () => {
       { id },
     );
     expect(operation).toMatchObject({ __typename: 'SendDtmfTonesOperation', clientContext: expect.stringMatching(UUID) });
-    expect(routeLog('calls.sendDtmfTones')).toHaveLength(1);
+    expect(routeLog('calls.sendDtmfTones').map((e) => e.status)).toEqual([200]);
   });
 
   it('changes the screen sharing role', async () => {
-    const id = await establishedCall();
+    const id = await establishedCall(APP_HOSTED);
     await mutate(
       'changeScreenSharingRole',
       `mutation($id: ID!) { changeScreenSharingRole(callId: $id, input: { role: VIEWER }) { callId } }`,
@@ -304,7 +315,7 @@ describe.skip('actions the simulator does not serve yet', () => {
         id,
       },
     );
-    expect(routeLog('calls.changeScreenSharingRole')).toHaveLength(1);
+    expect(routeLog('calls.changeScreenSharingRole').map((e) => e.status)).toEqual([202]);
   });
 
   it('adds the large gallery view', async () => {
@@ -316,20 +327,20 @@ describe.skip('actions the simulator does not serve yet', () => {
   });
 
   it('invites a participant, mutes it, holds it and removes it', async () => {
-    const id = await establishedCall();
+    const id = await establishedCall(GROUP);
     const invite = await mutate(
       'inviteParticipants',
-      `mutation($id: ID!) { inviteParticipants(callId: $id, input: { participants: [{ identity: { user: { id: "${OTHER}" } } }] }) {
+      `mutation($id: ID!) { inviteParticipants(callId: $id, input: { participants: [{ identity: { user: { id: "${THIRD}" } } }] }) {
         ${OPERATION} ... on InviteParticipantsOperation { participants { identity { user { id } } } } } }`,
       { id },
     );
-    expect(invite).toMatchObject({ __typename: 'InviteParticipantsOperation', participants: [{ identity: { user: { id: OTHER } } }] });
+    expect(invite).toMatchObject({ __typename: 'InviteParticipantsOperation', participants: [{ identity: { user: { id: THIRD } } }] });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const roster = await run<{ call: { participants: Array<{ id: string; info: { identity: { user: { id: string } | null } } }> } }>(
       `query($id: ID!) { call(id: $id) { participants { id info { identity { user { id } } } } } }`,
       { id },
     );
-    const pid = roster.data!.call.participants.find((p) => p.info.identity.user?.id === OTHER)!.id;
+    const pid = roster.data!.call.participants.find((p) => p.info.identity.user?.id === THIRD)!.id;
     const vars = { id, pid };
     expect(
       await mutate(
