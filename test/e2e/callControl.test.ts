@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { recordRequestBodies, type RequestBodies } from '../helpers/requestBodies.js';
 import { startStack, type GraphQLResult, type Stack } from '../helpers/stack.js';
 
 const USER = '8b081ef6-4792-4def-b2c9-c363a1bf41d5';
@@ -12,11 +13,25 @@ const OPERATION = '__typename id status clientContext resultInfo { code subcode 
 const ACCEPTED = 'callId clientRequestId';
 
 let stack: Stack;
+let bodies: RequestBodies;
 beforeAll(async () => {
   stack = await startStack({ simulator: { callEstablishDelayMs: 0 } });
+  bodies = recordRequestBodies(stack.simulator);
 });
 afterAll(async () => stack?.stop());
-beforeEach(() => stack.simulator.control.reset());
+beforeEach(() => {
+  stack.simulator.control.reset();
+  bodies.clear();
+});
+
+const WIRE_PROMPT = {
+  '@odata.type': '#microsoft.graph.mediaPrompt',
+  mediaInfo: { '@odata.type': '#microsoft.graph.mediaInfo', ...PROMPT.mediaInfo },
+};
+const wireInvitee = (id: string) => ({
+  '@odata.type': '#microsoft.graph.invitationParticipantInfo',
+  identity: { '@odata.type': '#microsoft.graph.identitySet', user: { '@odata.type': '#microsoft.graph.identity', id } },
+});
 
 /** The Graph requests the simulator served since the last reset, token requests aside. */
 const graphLog = () => stack.simulator.control.log().filter((e) => e.kind !== 'identity');
@@ -87,6 +102,13 @@ describe('incoming calls', () => {
     const [post] = routeLog('calls.answer');
     expect(accepted).toEqual({ callId: id, clientRequestId: post!.clientRequestId });
     expect(post!.status).toBe(202);
+    expect(bodies.of('calls.answer')).toEqual([
+      {
+        callbackUri: CALLBACK,
+        mediaConfig: { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig', preFetchMedia: [] },
+        acceptedModalities: ['audio'],
+      },
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await callState(id)).toBe('ESTABLISHED');
   });
@@ -95,6 +117,7 @@ describe('incoming calls', () => {
     const id = incomingCall();
     await mutate('rejectCall', `mutation($id: ID!) { rejectCall(callId: $id, input: { reason: BUSY }) { ${ACCEPTED} } }`, { id });
     expect(routeLog('calls.reject').map((e) => e.status)).toEqual([202]);
+    expect(bodies.of('calls.reject')).toEqual([{ reason: 'busy' }]);
     expect((await run(`query($id: ID!) { call(id: $id) { id } }`, { id })).errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
   });
 
@@ -106,6 +129,7 @@ describe('incoming calls', () => {
       { id, input: { targets: [{ identity: { user: { id: USER } } }], timeout: 30 } },
     );
     expect(routeLog('calls.redirect').map((e) => e.status)).toEqual([202]);
+    expect(bodies.of('calls.redirect')).toEqual([{ targets: [wireInvitee(USER)], timeout: 30 }]);
   });
 });
 
@@ -118,6 +142,7 @@ describe('established calls', () => {
       { id, input: { transferTarget: { identity: { user: { id: OTHER } } } } },
     );
     expect(routeLog('calls.transfer').map((e) => e.status)).toEqual([202]);
+    expect(bodies.of('calls.transfer')).toEqual([{ transferTarget: wireInvitee(OTHER) }]);
   });
 
   it('plays prompts and answers the running PlayPromptOperation with a generated clientContext', async () => {
@@ -130,6 +155,7 @@ describe('established calls', () => {
     expect(operation).toMatchObject({ __typename: 'PlayPromptOperation', status: 'RUNNING', clientContext: expect.stringMatching(UUID) });
     expect(operation['id']).toEqual(expect.any(String));
     expect(routeLog('calls.playPrompt').map((e) => e.status)).toEqual([200]);
+    expect(bodies.of('calls.playPrompt')).toEqual([{ prompts: [WIRE_PROMPT], clientContext: operation['clientContext'] }]);
   });
 
   it("records a response and keeps the caller's clientContext; the recording location comes later", async () => {
@@ -141,12 +167,16 @@ describe('established calls', () => {
       { id },
     );
     expect(operation).toMatchObject({ __typename: 'RecordOperation', status: 'RUNNING', clientContext: 'rec-1', recordingLocation: null });
+    expect(bodies.of('calls.recordResponse')).toEqual([
+      { playBeep: true, maxRecordDurationInSeconds: 10, stopTones: ['#'], clientContext: 'rec-1' },
+    ]);
   });
 
   it('mutes and unmutes the application, which the roster then shows', async () => {
     const id = await establishedCall();
     const muted = await mutate('muteCall', `mutation($id: ID!) { muteCall(callId: $id) { ${OPERATION} } }`, { id });
     expect(muted).toMatchObject({ __typename: 'MuteParticipantOperation', status: 'COMPLETED', resultInfo: { code: 200 } });
+    expect(bodies.of('calls.mute')).toEqual([{ clientContext: muted['clientContext'] }]);
     const roster = await run<{ call: { participants: Array<{ isMuted: boolean }> } }>(
       `query($id: ID!) { call(id: $id) { participants { id isMuted isInLobby mediaStreams { mediaType } } operations { id } } }`,
       { id },
@@ -156,6 +186,7 @@ describe('established calls', () => {
     expect(roster.data!.call).toMatchObject({ operations: [] });
     const unmuted = await mutate('unmuteCall', `mutation($id: ID!) { unmuteCall(callId: $id) { ${OPERATION} } }`, { id });
     expect(unmuted).toMatchObject({ __typename: 'UnmuteParticipantOperation', status: 'COMPLETED' });
+    expect(unmuted['clientContext']).not.toBe(muted['clientContext']);
   });
 
   it('declares recording, which the roster then shows', async () => {
@@ -166,6 +197,7 @@ describe('established calls', () => {
       { id },
     );
     expect(operation).toMatchObject({ __typename: 'UpdateRecordingStatusOperation', status: 'COMPLETED' });
+    expect(bodies.of('calls.updateRecordingStatus')).toEqual([{ status: 'recording', clientContext: operation['clientContext'] }]);
     const roster = await run<{ call: { participants: Array<{ recordingInfo: { recordingStatus: string } }> } }>(
       `query($id: ID!) { call(id: $id) { participants { recordingInfo { recordingStatus } } } }`,
       { id },
@@ -177,12 +209,14 @@ describe('established calls', () => {
     const id = await establishedCall();
     const operation = await mutate('subscribeToTone', `mutation($id: ID!) { subscribeToTone(callId: $id) { ${OPERATION} } }`, { id });
     expect(operation).toMatchObject({ __typename: 'SubscribeToToneOperation', status: 'COMPLETED' });
+    expect(bodies.of('calls.subscribeToTone')).toEqual([{ clientContext: operation['clientContext'] }]);
   });
 
   it('keeps a call alive', async () => {
     const id = await establishedCall();
     expect(await mutate('keepAliveCall', `mutation($id: ID!) { keepAliveCall(callId: $id) { callId } }`, { id })).toEqual({ callId: id });
     expect(routeLog('calls.keepAlive').map((e) => e.status)).toEqual([200]);
+    expect(bodies.of('calls.keepAlive')).toEqual([undefined]);
   });
 
   it('cancels media processing', async () => {
@@ -194,6 +228,7 @@ describe('established calls', () => {
       { id },
     );
     expect(operation).toMatchObject({ __typename: 'CancelMediaProcessingOperation', status: 'COMPLETED', clientContext: 'cancel-1' });
+    expect(bodies.of('calls.cancelMediaProcessing')).toEqual([{ clientContext: 'cancel-1' }]);
   });
 
   it('hangs up; hanging up again is NOT_FOUND', async () => {
@@ -304,6 +339,9 @@ describe.skip('actions the simulator does not serve yet', () => {
     );
     expect(operation).toMatchObject({ __typename: 'SendDtmfTonesOperation', clientContext: expect.stringMatching(UUID) });
     expect(routeLog('calls.sendDtmfTones').map((e) => e.status)).toEqual([200]);
+    expect(bodies.of('calls.sendDtmfTones')).toEqual([
+      { tones: ['tone1', 'tone2', 'pound'], delayBetweenTonesMs: 100, clientContext: operation['clientContext'] },
+    ]);
   });
 
   it('changes the screen sharing role', async () => {
@@ -316,6 +354,7 @@ describe.skip('actions the simulator does not serve yet', () => {
       },
     );
     expect(routeLog('calls.changeScreenSharingRole').map((e) => e.status)).toEqual([202]);
+    expect(bodies.of('calls.changeScreenSharingRole')).toEqual([{ role: 'viewer' }]);
   });
 
   it('adds the large gallery view', async () => {
@@ -335,6 +374,9 @@ describe.skip('actions the simulator does not serve yet', () => {
       { id },
     );
     expect(invite).toMatchObject({ __typename: 'InviteParticipantsOperation', participants: [{ identity: { user: { id: THIRD } } }] });
+    expect(bodies.of('calls.participants.invite')).toEqual([
+      { participants: [wireInvitee(THIRD)], clientContext: invite['clientContext'] },
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 50));
     const roster = await run<{ call: { participants: Array<{ id: string; info: { identity: { user: { id: string } | null } } }> } }>(
       `query($id: ID!) { call(id: $id) { participants { id info { identity { user { id } } } } } }`,
