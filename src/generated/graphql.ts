@@ -1110,22 +1110,26 @@ export type Mutation = {
   __typename?: 'Mutation';
   /**
    * Adds the large gallery view to the call (see Graph's cloud-communications-identifylargegalleryview) (POST .../addLargeGalleryView; Graph answers 202
-   * with the operation). Global cloud only. Graph: needs Calls.JoinGroupCallAsGuest.All.
+   * with the operation). Global cloud only. The gateway's Graph app registration needs Calls.JoinGroupCallAsGuest.All.
+   * Needs the gateway permission `calls.control` (role `Calls.Control` by default).
    */
   addLargeGalleryView: AddLargeGalleryViewOperation;
   /**
    * Answers an incoming call (POST .../answer; Graph answers 202 and the call moves to `ESTABLISHING`, then
-   * `ESTABLISHED`). Graph: needs Calls.JoinGroupCall.All (Calls.AccessMedia.All for app-hosted media).
+   * `ESTABLISHED`). The gateway's Graph app registration needs Calls.JoinGroupCall.All (Calls.AccessMedia.All for app-hosted media).
+   * Needs the gateway permission `calls.answer` (role `Calls.Answer` by default).
    */
   answerCall: CallActionAccepted;
   /**
    * Cancels the prompts and recordings queued or running in the call (POST .../cancelMediaProcessing); they end
    * `FAILED`. Tone subscriptions are not media processing and stay.
+   * Needs the gateway permission `calls.control` (role `Calls.Control` by default).
    */
   cancelMediaProcessing: CancelMediaProcessingOperation;
   /**
    * Makes the application a screen sharer or a viewer (POST .../changeScreenSharingRole; Graph answers 202 without a
    * body, and a roster update follows). Group calls with app-hosted media only.
+   * Needs the gateway permission `calls.control` (role `Calls.Control` by default).
    */
   changeScreenSharingRole: CallActionAccepted;
   /**
@@ -1139,81 +1143,106 @@ export type Mutation = {
    * Graph answers 204). A DELETE is idempotent, so the gateway retries it after a timeout or 5xx like a read. A
    * `NOT_FOUND` error therefore means the call is gone: it ended earlier, never existed, or an earlier attempt of this
    * same request already hung it up.
+   * Needs the gateway permission `calls.control` (role `Calls.Control` by default).
    */
   hangUpCall: CallActionAccepted;
   /**
    * Invites up to 5 participants into a group call or meeting, or one into a peer-to-peer call, which Graph then
    * escalates (POST .../participants/invite). Graph answers with the operation; a roster update follows. With
    * `replacesCallId` (consultative transfer into the call) Graph reads only one invitee, and it never invites several
-   * applications at once. Graph: needs Calls.InitiateGroupCall.All.
+   * applications at once. The gateway's Graph app registration needs Calls.InitiateGroupCall.All.
+   * Needs the gateway permission `calls.control` (role `Calls.Control` by default).
    */
   inviteParticipants: InviteParticipantsOperation;
   /**
    * Keeps the call alive (POST .../keepAlive; Graph answers 200 without a body). Graph ends a call that has not been
    * kept alive for 45 minutes; send this every 15 to 45 minutes. A 404 means the call has already ended.
+   * Needs the gateway permission `calls.control` (role `Calls.Control` by default).
    */
   keepAliveCall: CallActionAccepted;
-  /** Mutes the application itself in the call (POST .../mute). Graph answers with a completed operation. */
+  /**
+   * Mutes the application itself in the call (POST .../mute). Graph answers with a completed operation.
+   * Needs the gateway permission `calls.control` (role `Calls.Control` by default).
+   */
   muteCall: MuteParticipantOperation;
   /**
    * Server-mutes another participant of a group call (POST .../participants/{id}/mute): Graph drops its audio and a
    * roster update follows. There is no participant unmute in Graph v1.0: the participant must unmute itself.
+   * Needs the gateway permission `calls.control` (role `Calls.Control` by default).
    */
   muteParticipant: MuteParticipantOperation;
   /**
    * Plays up to 20 audio prompts in a call with service-hosted media (POST .../playPrompt). Graph answers with the
    * operation, usually `RUNNING`; its completion arrives at the call's callback URL.
+   * Needs the gateway permission `calls.control` (role `Calls.Control` by default).
    */
   playPrompt: PlayPromptOperation;
   /**
    * Records a short response of the caller, optionally after one prompt (POST .../recordResponse), in a call with
    * service-hosted media. Graph answers with the operation; its completion notification carries the recording's location.
-   * Graph: needs Calls.AccessMedia.All.
+   * The gateway's Graph app registration needs Calls.AccessMedia.All.
+   * Needs the gateway permission `calls.record` (role `Calls.Record` by default).
    */
   recordResponse: RecordOperation;
-  /** Redirects an incoming call, before answering it, to up to 25 targets that ring at once (POST .../redirect; Graph answers 202). */
+  /**
+   * Redirects an incoming call, before answering it, to up to 25 targets that ring at once (POST .../redirect; Graph answers 202).
+   * Needs the gateway permission `calls.answer` (role `Calls.Answer` by default).
+   */
   redirectCall: CallActionAccepted;
-  /** Rejects an incoming call (POST .../reject; Graph answers 202 and ends the call). */
+  /**
+   * Rejects an incoming call (POST .../reject; Graph answers 202 and ends the call).
+   * Needs the gateway permission `calls.answer` (role `Calls.Answer` by default).
+   */
   rejectCall: CallActionAccepted;
   /**
    * Removes a participant from the call, or cancels its pending invitation (DELETE .../participants/{id}; Graph
    * answers 204). Retried like a read after a timeout or 5xx, so a `NOT_FOUND` error means the participant is gone,
    * possibly removed by an earlier attempt of this same request. The tenant's administrator must allow the application
    * (`Set-CsApplicationMeetingConfiguration -AllowRemoveParticipantAppIds`).
+   * Needs the gateway permission `calls.control` (role `Calls.Control` by default).
    */
   removeParticipant: CallActionAccepted;
   /**
    * Sends DTMF tones into the call (POST .../sendDtmfTones), for example to navigate a phone menu. Graph answers with
    * the operation; its completion notification says how it ended (`completionReason`; even failures end `COMPLETED`).
-   * Global cloud only. Graph: needs Calls.AccessMedia.All.
+   * Global cloud only. The gateway's Graph app registration needs Calls.AccessMedia.All.
+   * Needs the gateway permission `calls.control` (role `Calls.Control` by default).
    */
   sendDtmfTones: SendDtmfTonesOperation;
   /**
    * Puts a participant on hold with music (POST .../participants/{id}/startHoldMusic; Graph answers 202 with the
-   * operation). Only one participant can be on hold at a time. Graph: needs Calls.JoinGroupCallAsGuest.All.
+   * operation). Only one participant can be on hold at a time. The gateway's Graph app registration needs Calls.JoinGroupCallAsGuest.All.
+   * Needs the gateway permission `calls.control` (role `Calls.Control` by default).
    */
   startHoldMusic: StartHoldMusicOperation;
-  /** Takes a participant off hold (POST .../participants/{id}/stopHoldMusic; Graph answers 202 with the operation). */
+  /**
+   * Takes a participant off hold (POST .../participants/{id}/stopHoldMusic; Graph answers 202 with the operation).
+   * Needs the gateway permission `calls.control` (role `Calls.Control` by default).
+   */
   stopHoldMusic: StopHoldMusicOperation;
   /**
    * Subscribes to the DTMF tones the caller presses (POST .../subscribeToTone), in a call with service-hosted media.
    * Each tone then arrives as the call's `toneInfo` in an update notification. Graph answers with a completed operation.
+   * Needs the gateway permission `calls.record` (role `Calls.Record` by default).
    */
   subscribeToTone: SubscribeToToneOperation;
   /**
    * Transfers an established peer-to-peer call (POST .../transfer; Graph answers 202). Blind by default; consultative
    * when `transferTarget.replacesCallId` names the call to the target that the transferred call replaces. The call
    * goes through `TRANSFERRING` and `TRANSFER_ACCEPTED`, then ends for the application.
+   * Needs the gateway permission `calls.control` (role `Calls.Control` by default).
    */
   transferCall: CallActionAccepted;
   /**
    * Unmutes the application itself (POST .../unmute). Graph answers with a completed operation. This is the only
    * unmute in v1.0: other participants muted with `muteParticipant` must unmute themselves.
+   * Needs the gateway permission `calls.control` (role `Calls.Control` by default).
    */
   unmuteCall: UnmuteParticipantOperation;
   /**
    * Declares whether the application records the call (POST .../updateRecordingStatus), as compliance recording
-   * requires before recording starts. Graph: needs Calls.AccessMedia.All.
+   * requires before recording starts. The gateway's Graph app registration needs Calls.AccessMedia.All.
+   * Needs the gateway permission `calls.record` (role `Calls.Record` by default).
    */
   updateRecordingStatus: UpdateRecordingStatusOperation;
 };
