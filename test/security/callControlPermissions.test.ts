@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_FIELD_PERMISSIONS } from '../../src/auth/permissions.js';
+import { resolvers } from '../../src/resolvers/index.js';
+import { buildGatewaySchema } from '../../src/schema/index.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 const USER = '8b081ef6-4792-4def-b2c9-c363a1bf41d5';
@@ -45,6 +47,15 @@ describe('call-control permissions', () => {
       if (field === 'Mutation.__typename') continue;
       expect(permissions.length, field).toBe(1);
       expect(['calls.answer', 'calls.control', 'calls.record'], field).toContain(permissions[0]);
+    }
+  });
+
+  it('states in each mutation description the permission the table requires', () => {
+    const mutation = buildGatewaySchema(resolvers).getMutationType()!.getFields();
+    for (const [name, field] of Object.entries(mutation)) {
+      const permission = ROOT_FIELD_PERMISSIONS[`Mutation.${name}`]?.[0];
+      if (permission === undefined || name === 'createCall') continue;
+      expect(field.description, name).toContain(`\`${permission}\``);
     }
   });
 
