@@ -179,8 +179,8 @@ export type Call = {
   operations?: Maybe<Array<CommsOperation>>;
   /**
    * The roster: the participants of the call. From the gateway's latest roster notification when it receives the
-   * call's notifications, else from Graph (GET .../participants, one request per call, batched). Graph does not serve
-   * rosters of peer-to-peer bot calls everywhere; expect the application itself at least.
+   * call's notifications, else from Graph (GET .../participants, one request per call, batched). Graph documents
+   * rosters for group calls and meetings; for peer-to-peer bot calls it may list little more than the application.
    */
   participants?: Maybe<Array<Participant>>;
   /** The modalities the application asked for. */
