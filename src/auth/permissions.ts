@@ -1,7 +1,14 @@
 import { Kind, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 import type { Permission } from '../config/security.js';
 
-const ALL_PERMISSIONS: readonly Permission[] = ['callRecords.read', 'calls.read', 'calls.create'];
+const ALL_PERMISSIONS: readonly Permission[] = [
+  'callRecords.read',
+  'calls.read',
+  'calls.create',
+  'calls.answer',
+  'calls.control',
+  'calls.record',
+];
 
 /**
  * What each root field needs. A root field missing here needs every permission (fail closed), and a test
@@ -13,6 +20,31 @@ export const ROOT_FIELD_PERMISSIONS: Readonly<Record<string, readonly Permission
   'Query.callRecord': ['callRecords.read'],
   'Query.callRecords': ['callRecords.read'],
   'Mutation.createCall': ['calls.create'],
+  // Incoming calls
+  'Mutation.answerCall': ['calls.answer'],
+  'Mutation.rejectCall': ['calls.answer'],
+  'Mutation.redirectCall': ['calls.answer'],
+  // Calls the application is in
+  'Mutation.transferCall': ['calls.control'],
+  'Mutation.playPrompt': ['calls.control'],
+  'Mutation.muteCall': ['calls.control'],
+  'Mutation.unmuteCall': ['calls.control'],
+  'Mutation.sendDtmfTones': ['calls.control'],
+  'Mutation.changeScreenSharingRole': ['calls.control'],
+  'Mutation.addLargeGalleryView': ['calls.control'],
+  'Mutation.keepAliveCall': ['calls.control'],
+  'Mutation.cancelMediaProcessing': ['calls.control'],
+  'Mutation.hangUpCall': ['calls.control'],
+  'Mutation.inviteParticipants': ['calls.control'],
+  'Mutation.muteParticipant': ['calls.control'],
+  'Mutation.removeParticipant': ['calls.control'],
+  'Mutation.startHoldMusic': ['calls.control'],
+  'Mutation.stopHoldMusic': ['calls.control'],
+  // Capturing what participants say or key in, and declaring recording
+  'Mutation.recordResponse': ['calls.record'],
+  'Mutation.subscribeToTone': ['calls.record'],
+  'Mutation.updateRecordingStatus': ['calls.record'],
+  // Live calls
   'Subscription.callUpdated': ['calls.read'],
   'Subscription.incomingCall': ['calls.read'],
   'Query._service': [],

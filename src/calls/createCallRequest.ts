@@ -1,17 +1,22 @@
 import { badUserInput } from '../errors/index.js';
-import type { CreateCallInput, IdentitySetInput, InvitationParticipantInfoInput, MediaInfoInput } from '../generated/graphql.js';
+import type { CreateCallInput } from '../generated/graphql.js';
+import { callbackUriOrDefault } from './callbackUri.js';
+import { checkGuid, checkLength } from './inputChecks.js';
+import { toMediaConfig } from './mediaBodies.js';
+import { checkIdentitySet, checkTarget, identitySet, invitation, setSlots } from './participantBodies.js';
 
 /**
  * Turns a CreateCallInput into Graph's create-call body (Graph docs: Create call), refusing, before anything is
  * sent, every combination Graph would refuse or that would place a call nobody meant. Each error names
- * the input field at fault.
+ * the input field at fault. `defaultCallbackUrl` (the gateway's own callback endpoint) stands in for an absent
+ * `callbackUri`; without it, `callbackUri` is required.
  */
-export function toCreateCallBody(input: CreateCallInput): Record<string, unknown> {
+export function toCreateCallBody(input: CreateCallInput, defaultCallbackUrl?: string): Record<string, unknown> {
   const targets = input.targets ?? [];
   const meeting = input.meetingInfo ?? undefined;
   const sourceIdentity = input.source?.identity;
 
-  checkHttpsUrl(input.callbackUri, 'input.callbackUri');
+  const callbackUri = callbackUriOrDefault(input.callbackUri, defaultCallbackUrl, 'input.callbackUri');
   if (input.subject !== null && input.subject !== undefined) checkLength(input.subject, 1, 1024, 'input.subject');
   if (input.tenantId !== null && input.tenantId !== undefined) checkGuid(input.tenantId, 'input.tenantId');
 
@@ -90,28 +95,12 @@ export function toCreateCallBody(input: CreateCallInput): Record<string, unknown
     );
   }
 
-  const media = input.mediaConfig;
-  let mediaConfig: Record<string, unknown>;
-  if (media.appHosted) {
-    checkLength(media.appHosted.blob, 1, 65_536, 'input.mediaConfig.appHosted.blob');
-    if (!sourceIdentity) throw badUserInput('input.source is required with app-hosted media', 'input.source');
-    mediaConfig = { '@odata.type': '#microsoft.graph.appHostedMediaConfig', blob: media.appHosted.blob };
-  } else if (media.serviceHosted) {
-    const prefetch = media.serviceHosted.preFetchMedia ?? [];
-    if (prefetch.length > 20)
-      throw badUserInput(
-        `input.mediaConfig.serviceHosted.preFetchMedia allows at most 20 files, got ${prefetch.length}`,
-        'input.mediaConfig.serviceHosted.preFetchMedia',
-      );
-    prefetch.forEach((file, i) => checkHttpsUrl(file.uri, `input.mediaConfig.serviceHosted.preFetchMedia[${i}].uri`));
-    mediaConfig = { '@odata.type': '#microsoft.graph.serviceHostedMediaConfig', preFetchMedia: prefetch.map(mediaInfo) };
-  } else {
-    throw badUserInput('input.mediaConfig must set serviceHosted or appHosted', 'input.mediaConfig');
-  }
+  if (input.mediaConfig.appHosted && !sourceIdentity) throw badUserInput('input.source is required with app-hosted media', 'input.source');
+  const mediaConfig = toMediaConfig(input.mediaConfig, 'input.mediaConfig');
 
   const body: Record<string, unknown> = {
     '@odata.type': '#microsoft.graph.call',
-    callbackUri: input.callbackUri,
+    callbackUri,
     requestedModalities: modalities,
     mediaConfig,
   };
@@ -154,95 +143,4 @@ export function toCreateCallBody(input: CreateCallInput): Record<string, unknown
     body['callOptions'] = { '@odata.type': '#microsoft.graph.outgoingCallOptions', ...options };
   }
   return body;
-}
-
-const SLOTS = ['user', 'application', 'applicationInstance', 'phone', 'guest'] as const;
-type Slot = (typeof SLOTS)[number];
-
-function setSlots(identity: IdentitySetInput): Slot[] {
-  return SLOTS.filter((slot) => identity[slot] !== null && identity[slot] !== undefined);
-}
-
-function checkTarget(target: InvitationParticipantInfoInput, field: string): void {
-  const slots = setSlots(target.identity);
-  if (slots.length !== 1) throw badUserInput(`${field}.identity must set exactly one of ${SLOTS.join(', ')}`, `${field}.identity`);
-  checkIdentitySet(target.identity, `${field}.identity`);
-  if (target.replacesCallId !== null && target.replacesCallId !== undefined) checkGuid(target.replacesCallId, `${field}.replacesCallId`);
-}
-
-function checkIdentitySet(identity: IdentitySetInput, field: string): void {
-  if (setSlots(identity).length === 0) throw badUserInput(`${field} must set one identity`, field);
-  for (const slot of ['user', 'application', 'applicationInstance'] as const) {
-    const value = identity[slot];
-    if (!value) continue;
-    checkGuid(value.id, `${field}.${slot}.id`);
-    if (value.tenantId !== null && value.tenantId !== undefined) checkGuid(value.tenantId, `${field}.${slot}.tenantId`);
-    if (value.displayName !== null && value.displayName !== undefined)
-      checkLength(value.displayName, 1, 256, `${field}.${slot}.displayName`);
-  }
-  if (identity.phone && !/^\+[1-9][0-9]{6,14}$/.test(identity.phone.id)) {
-    throw badUserInput(
-      `${field}.phone.id must be an E.164 phone number like +14255550100, got ${JSON.stringify(identity.phone.id.slice(0, 40))}`,
-      `${field}.phone.id`,
-    );
-  }
-  if (identity.guest) {
-    checkLength(identity.guest.displayName, 1, 256, `${field}.guest.displayName`);
-    if (identity.guest.id !== null && identity.guest.id !== undefined) checkGuid(identity.guest.id, `${field}.guest.id`);
-  }
-}
-
-function identitySet(identity: IdentitySetInput): Record<string, unknown> {
-  const out: Record<string, unknown> = { '@odata.type': '#microsoft.graph.identitySet' };
-  for (const slot of SLOTS) {
-    const value = identity[slot];
-    if (!value) continue;
-    const entry: Record<string, unknown> = { '@odata.type': '#microsoft.graph.identity' };
-    for (const [key, v] of Object.entries(value)) if (v !== null && v !== undefined) entry[key] = v;
-    out[slot] = entry;
-  }
-  return out;
-}
-
-function invitation(target: InvitationParticipantInfoInput): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    '@odata.type': '#microsoft.graph.invitationParticipantInfo',
-    identity: identitySet(target.identity),
-  };
-  if (target.replacesCallId) out['replacesCallId'] = target.replacesCallId;
-  if (typeof target.hidden === 'boolean') out['hidden'] = target.hidden;
-  if (typeof target.removeFromDefaultAudioRoutingGroup === 'boolean')
-    out['removeFromDefaultAudioRoutingGroup'] = target.removeFromDefaultAudioRoutingGroup;
-  return out;
-}
-
-function mediaInfo(file: MediaInfoInput): Record<string, unknown> {
-  return { uri: file.uri, ...(file.resourceId ? { resourceId: file.resourceId } : {}) };
-}
-
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-function checkGuid(value: string, field: string): void {
-  if (!GUID.test(value))
-    throw badUserInput(
-      `${field} must be a GUID like 8b081ef6-4792-4def-b2c9-c363a1bf41d5, got ${JSON.stringify(value.slice(0, 64))}`,
-      field,
-    );
-}
-
-function checkLength(value: string, min: number, max: number, field: string): void {
-  if (value.length < min || value.length > max)
-    throw badUserInput(`${field} must be ${min} to ${max} characters, got ${value.length}`, field);
-}
-
-function checkHttpsUrl(value: string, field: string): void {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || url.protocol !== 'https:' || value.length > 2048 || url.username || url.password) {
-    throw badUserInput(`${field} must be an https URL without credentials, got ${JSON.stringify(value.slice(0, 80))}`, field);
-  }
 }

@@ -4,8 +4,16 @@
  */
 import type { EnvReader } from './reader.js';
 
-/** What a caller may be allowed to do; each root field needs one (src/auth/permissions.ts). */
-export type Permission = 'callRecords.read' | 'calls.read' | 'calls.create';
+/**
+ * What a caller may be allowed to do; each root field needs one (src/auth/permissions.ts):
+ * - `callRecords.read`, `calls.read`: the queries;
+ * - `calls.create`: place a call (createCall);
+ * - `calls.answer`: decide what happens to an incoming call (answer, reject, redirect);
+ * - `calls.control`: act on a call the application is in: transfer, prompts, mute, DTMF, hold, roster, hang up;
+ * - `calls.record`: capture what participants say or key in (recordResponse, subscribeToTone) and declare
+ *   recording (updateRecordingStatus): the privacy-sensitive actions, granted apart.
+ */
+export type Permission = 'callRecords.read' | 'calls.read' | 'calls.create' | 'calls.answer' | 'calls.control' | 'calls.record';
 
 /** The app role (`roles` claim) or delegated scope (`scp` claim) that grants a permission. */
 export interface PermissionGrant {
@@ -159,6 +167,18 @@ function readAuth(read: EnvReader, graphKind: 'azure' | 'simulator'): CallerAuth
       'calls.create': {
         role: read.str('AUTH_ROLE_CALLS_CREATE') ?? 'Calls.Create',
         scope: read.str('AUTH_SCOPE_CALLS_CREATE') ?? 'calls.create',
+      },
+      'calls.answer': {
+        role: read.str('AUTH_ROLE_CALLS_ANSWER') ?? 'Calls.Answer',
+        scope: read.str('AUTH_SCOPE_CALLS_ANSWER') ?? 'calls.answer',
+      },
+      'calls.control': {
+        role: read.str('AUTH_ROLE_CALLS_CONTROL') ?? 'Calls.Control',
+        scope: read.str('AUTH_SCOPE_CALLS_CONTROL') ?? 'calls.control',
+      },
+      'calls.record': {
+        role: read.str('AUTH_ROLE_CALLS_RECORD') ?? 'Calls.Record',
+        scope: read.str('AUTH_SCOPE_CALLS_RECORD') ?? 'calls.record',
       },
     },
   };

@@ -5,11 +5,11 @@ import { GraphQLError } from 'graphql';
  * (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_REQUEST, ...) come on top of these.
  */
 export enum GatewayErrorCode {
-  /** The operation's arguments are invalid: a bad cursor, filter, id or createCall input. */
+  /** The operation's arguments are invalid: a bad cursor, filter, id, createCall or call-control input. */
   BadUserInput = 'BAD_USER_INPUT',
   /** The caller sent no bearer token, or one that is invalid, expired, or for another audience or issuer (HTTP 401). */
   Unauthenticated = 'UNAUTHENTICATED',
-  /** Graph has no such call or call record (unknown, ended, or older than 30 days). */
+  /** Graph has no such call, participant or call record (unknown, ended, removed, or older than 30 days). */
   NotFound = 'NOT_FOUND',
   /**
    * The caller's token lacks the gateway role or scope the operation needs (HTTP 403), or Graph refused
@@ -27,8 +27,8 @@ export enum GatewayErrorCode {
   /** Graph says the request conflicts with the resource's current state (e.g. answering a call twice). */
   Conflict = 'CONFLICT',
   /**
-   * A non-idempotent request (createCall) timed out, lost its connection or got a 5xx: Graph may or may
-   * not have acted. It is not retried; reconcile with `clientRequestId` before trying again.
+   * A non-idempotent request (createCall, a call-control POST) timed out, lost its connection or got a 5xx:
+   * Graph may or may not have acted. It is not retried; reconcile with `clientRequestId` before trying again.
    */
   OutcomeUnknown = 'OUTCOME_UNKNOWN',
   /** A WebSocket connection or caller already runs as many subscriptions as the gateway allows; complete one first. */

@@ -201,6 +201,23 @@ export interface GraphRosterMediaStream extends GraphTyped {
   sourceId?: string | null;
 }
 
+/** recordingInfo of a roster participant. */
+export interface GraphRecordingInfo extends GraphTyped {
+  initiator?: GraphIdentitySet | null;
+  recordingStatus?: GraphEnumValue | null;
+}
+
+/** removedState of a roster participant. */
+export interface GraphRemovedState extends GraphTyped {
+  reason?: string | null;
+}
+
+/** onlineMeetingRestricted: each property a flags enum, comma-separated on the wire (`watermarkProtection`). */
+export interface GraphOnlineMeetingRestricted extends GraphTyped {
+  contentSharingDisabled?: GraphEnumValue | null;
+  videoDisabled?: GraphEnumValue | null;
+}
+
 /** A member of a live call's roster (`participant`): GET .../participants, and roster notifications. */
 export interface GraphParticipant extends GraphTyped {
   id?: string | null;
@@ -209,9 +226,9 @@ export interface GraphParticipant extends GraphTyped {
   isMuted?: boolean | null;
   mediaStreams?: GraphRosterMediaStream[] | null;
   metadata?: string | null;
-  recordingInfo?: { initiator?: GraphIdentitySet | null; recordingStatus?: GraphEnumValue | null } | null;
-  removedState?: { reason?: string | null } | null;
-  restrictedExperience?: { contentSharingDisabled?: GraphEnumValue | null; videoDisabled?: GraphEnumValue | null } | null;
+  recordingInfo?: GraphRecordingInfo | null;
+  removedState?: GraphRemovedState | null;
+  restrictedExperience?: GraphOnlineMeetingRestricted | null;
   rosterSequenceNumber?: number | null;
 }
 

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { buildQuery, selectOption } from '../graph/odata.js';
-import type { GraphCall, GraphCallRecord } from '../graph/types.js';
+import type { GraphCall, GraphCallRecord, GraphParticipant } from '../graph/types.js';
 import { batchGet, segment } from './graphBatch.js';
 import { drainExpandedCollections } from './nextLinks.js';
 import type { OperationGraph } from '../upstream/operationGraph.js';
@@ -20,6 +20,8 @@ export interface CallRecordKey extends EntityKey {
 export interface Loaders {
   call: DataLoader<EntityKey, GraphCall>;
   callRecord: DataLoader<CallRecordKey, GraphCallRecord>;
+  /** A live call's roster by call id (GET .../participants); Graph documents no paging for it. */
+  participants: DataLoader<string, GraphParticipant[]>;
 }
 
 /**
@@ -51,6 +53,15 @@ export function createLoaders(graph: OperationGraph): Loaders {
       },
       { cacheKeyFn: (key) => `${key.id}\0${key.expand ?? ''}\0${key.select.join(',')}` },
     ),
+    participants: new DataLoader<string, GraphParticipant[]>(async (ids) => {
+      const paths = ids.map((id) => `/communications/calls/${segment(id)}/participants`);
+      const bodies = await batchGet<{ value?: GraphParticipant[] | null }>(graph, paths);
+      return paths.map((path) => {
+        const body = bodies.get(path);
+        if (body instanceof Error) return body;
+        return Array.isArray(body?.value) ? body.value : [];
+      });
+    }),
   };
 }
 

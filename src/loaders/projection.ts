@@ -46,7 +46,13 @@ const CALL_RECORD_PROPERTIES: Readonly<Record<string, string>> = {
   organizer: 'organizer_v2',
 };
 
-export const CALL_FIELDS = Object.keys(CALL_PROPERTIES);
+/**
+ * Call fields that are not call properties: Graph's contained collections, which `$select` cannot ask for (the
+ * roster has its own request, operations come from notifications).
+ */
+const CALL_FIELDS_NOT_SELECTED = ['participants', 'operations'];
+
+export const CALL_FIELDS = [...Object.keys(CALL_PROPERTIES), ...CALL_FIELDS_NOT_SELECTED];
 export const CALL_RECORD_FIELDS = [...Object.keys(CALL_RECORD_PROPERTIES), 'sessions', 'participants'];
 
 /** Graph's documented `$expand` forms on a call record; each is requested on its own. */

@@ -8,6 +8,7 @@ import { Call } from './Call.js';
 import { CallOptions } from './CallOptions.js';
 import { CallRecord } from './CallRecord.js';
 import { CallRecordParticipantBase } from './CallRecordParticipantBase.js';
+import { CommsOperation } from './CommsOperation.js';
 import { CommunicationsIdentity } from './CommunicationsIdentity.js';
 import { CommunicationsUserIdentity } from './CommunicationsUserIdentity.js';
 import { Endpoint } from './Endpoint.js';
@@ -15,10 +16,12 @@ import { IdentitySet } from './IdentitySet.js';
 import { MediaConfig } from './MediaConfig.js';
 import { MeetingInfo } from './MeetingInfo.js';
 import { Mutation } from './Mutation.js';
+import { OnlineMeetingRestricted } from './OnlineMeetingRestricted.js';
 import { Query } from './Query.js';
 import { ResultInfo } from './ResultInfo.js';
 import { Subscription } from './Subscription.js';
 import { UnknownCallOptions } from './UnknownCallOptions.js';
+import { UnknownCommsOperation } from './UnknownCommsOperation.js';
 import { UnknownEndpoint } from './UnknownEndpoint.js';
 import { UnknownMediaConfig } from './UnknownMediaConfig.js';
 import { UnknownMeetingInfo } from './UnknownMeetingInfo.js';
@@ -46,6 +49,10 @@ export const resolvers: Resolvers = {
   CallOptions,
   UnknownCallOptions,
   ResultInfo,
+  // Live calls: the roster, and the operations of call-control actions, told apart by @odata.type
+  OnlineMeetingRestricted,
+  CommsOperation,
+  UnknownCommsOperation,
   // Call records
   CallRecord,
   CallRecordParticipantBase,

@@ -287,7 +287,8 @@ describe('createCall with invalid input', () => {
   it.each([
     ['an invalid modality', { ...valid, requestedModalities: ['TELEPATHY'] }],
     ['a modality of the wrong type', { ...valid, requestedModalities: [42] }],
-    ['no callbackUri', { ...valid, callbackUri: undefined }],
+    // callbackUri may be absent (the gateway's own endpoint stands in), but never anything but a string.
+    ['a number for callbackUri', { ...valid, callbackUri: 42 }],
     ['no mediaConfig', { ...valid, mediaConfig: undefined }],
     ['an unknown input field', { ...valid, bogusField: 'x' }],
     ['a string for targets', { ...valid, targets: 'everyone' }],
