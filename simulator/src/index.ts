@@ -121,6 +121,8 @@ export async function startSimulator(partial: Partial<SimulatorOptions> = {}): P
     seed: options.callbackSeed,
     logCapacity: options.logCapacity,
     queueCapacity: 100,
+    // A test's https receiver can use a certificate from the simulator's CA.
+    extraCaPem: [tls.caPem],
   });
   const resources = createGraphResources({
     seed: options.seed,

@@ -3,6 +3,7 @@
  * (`/v1.0/...`, `/beta/...`) or the identity platform (`/{tenant}/...`), records it, and writes the answer
  * with Graph's correlation headers.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { callbackOpenIdConfiguration, CALLBACK_OPENID_PATH, isCallbackKeyPath } from './callbacks/signing.js';
 import { handleControlRequest } from './control.js';
@@ -179,8 +180,9 @@ function serveRecording(
   const recording = resources.recording(id);
   if (method !== 'GET') throw new GraphHttpError(405, 'MethodNotAllowed', 'Only GET is allowed on a recording.');
   if (!recording) throw new GraphHttpError(404, 'itemNotFound', `No recording '${id}'.`);
-  const presented = /^Bearer\s+(.+)$/i.exec(headers['authorization'] ?? '')?.[1]?.trim();
-  if (presented !== recording.accessToken) {
+  const presented = Buffer.from(/^Bearer\s+(.+)$/i.exec(headers['authorization'] ?? '')?.[1]?.trim() ?? '');
+  const expected = Buffer.from(recording.accessToken);
+  if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
     throw new GraphHttpError(401, 'InvalidAuthenticationToken', 'The recording needs its recordingAccessToken as a bearer token.', {
       'WWW-Authenticate': 'Bearer',
     });

@@ -6,6 +6,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import type { SigningKey } from '../identity/signingKey.js';
 import { seededRandom } from '../random.js';
 import type { Random } from '../random.js';
@@ -34,6 +35,8 @@ export interface CallbackDeliveryOptions {
   logCapacity: number;
   /** Notifications queued per call; beyond it the oldest is dropped (logged as `overflow`). */
   queueCapacity: number;
+  /** PEM CAs trusted for https callback URLs besides the system's (the simulator's own CA). */
+  extraCaPem?: readonly string[];
 }
 
 export type DeliveryOutcome = 'delivered' | 'failed' | 'dropped' | 'skipped' | 'overflow';
@@ -87,7 +90,7 @@ export class CallbackNotifier implements CallbackSink {
   private readonly inFlight = new Set<AbortController>();
   private readonly pumps = new Set<Promise<void>>();
   private readonly httpAgent = new HttpAgent({ keepAlive: false });
-  private readonly httpsAgent = new HttpsAgent({ keepAlive: false });
+  private readonly httpsAgent: HttpsAgent;
   private random: Random;
   private sequence = 0;
   private stopped = false;
@@ -97,6 +100,7 @@ export class CallbackNotifier implements CallbackSink {
     private readonly options: CallbackDeliveryOptions,
   ) {
     this.random = seededRandom(options.seed);
+    this.httpsAgent = new HttpsAgent({ keepAlive: false, ca: [...rootCertificates, ...(options.extraCaPem ?? [])] });
   }
 
   notify(target: CallbackTarget, notification: Record<string, unknown>): void {

@@ -114,11 +114,11 @@ export interface CallResult {
  * audio and a roster of the bot and the other side (targets of an outgoing call, the caller of an incoming one).
  */
 export function establishLater(deps: CallDeps, call: StoredCall): void {
-  notifyCall(deps.callbacks, call, 'updated', { state: 'establishing' });
+  notifyCall(deps.callbacks, call, 'updated', { state: 'establishing', ...meetingFields(call) });
   deps.calls.later(call, deps.delayMs, () => {
     call.resource['state'] = 'established';
     call.resource['mediaState'] = { audio: 'active' };
-    notifyCall(deps.callbacks, call, 'updated', { state: 'established' });
+    notifyCall(deps.callbacks, call, 'updated', { state: 'established', ...meetingFields(call) });
     const live = liveOf(call);
     const others =
       call.resource['direction'] === 'incoming'
@@ -129,6 +129,12 @@ export function establishLater(deps: CallDeps, call: StoredCall): void {
     live.others = others.filter(isJson).map((info, i) => participantFrom(info, i + 2));
     notifyRoster(deps.callbacks, call, live.others);
   });
+}
+
+/** On a meeting join Graph repeats the call's id, chatInfo and meetingInfo in its state notifications. */
+function meetingFields(call: StoredCall): Json {
+  if (!isJson(call.resource['meetingInfo'])) return {};
+  return { id: call.id, chatInfo: call.resource['chatInfo'] ?? null, meetingInfo: call.resource['meetingInfo'] };
 }
 
 /** Ends the call at once: `deleted` with state `terminated` and the result, then gone (404). */

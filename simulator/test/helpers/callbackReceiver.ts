@@ -4,7 +4,8 @@
  * lifetime), answers 202 (401 when the token is bad, or a scripted status), and records what arrived.
  */
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, customFetch, jwtVerify } from 'jose';
 import type { JWTPayload } from 'jose';
@@ -40,8 +41,15 @@ export interface CallbackReceiver {
   close(): Promise<void>;
 }
 
-/** Starts a receiver that accepts tokens for `audience` (the app's client id) in the simulator's tenant. */
-export async function startCallbackReceiver(sim: TestSimulator, audience: string): Promise<CallbackReceiver> {
+/**
+ * Starts a receiver that accepts tokens for `audience` (the app's client id) in the simulator's tenant; with
+ * `tls` it listens on https (the simulator trusts certificates from its own CA for callbacks).
+ */
+export async function startCallbackReceiver(
+  sim: TestSimulator,
+  audience: string,
+  tls?: { certPem: string; keyPem: string },
+): Promise<CallbackReceiver> {
   const config = (await (await sim.client.fetch(sim.callbackOpenIdConfigurationUrl)).json()) as { issuer: string; jwks_uri: string };
   const jwks = createRemoteJWKSet(new URL(config.jwks_uri), {
     [customFetch]: (url, options) =>
@@ -58,7 +66,7 @@ export async function startCallbackReceiver(sim: TestSimulator, audience: string
   const scripted: number[] = [];
   const waiters = new Set<() => void>();
 
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -92,12 +100,13 @@ export async function startCallbackReceiver(sim: TestSimulator, audience: string
           res.writeHead(401).end();
         });
     });
-  });
+  };
+  const server: Server = tls ? createHttpsServer({ cert: tls.certPem, key: tls.keyPem }, onRequest) : createServer(onRequest);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://127.0.0.1:${port}/callback`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/callback`,
     received,
     refused,
     answerNext: (...statuses) => scripted.push(...statuses),

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startCallbackReceiver, stateOf } from '../helpers/callbackReceiver.js';
 import type { CallbackReceiver, ReceivedNotification, Rec } from '../helpers/callbackReceiver.js';
+import { sharedServerCertificate } from '../../src/tls.js';
 import { startTestSimulator, stopTestSimulator } from '../helpers/testSimulator.js';
 import type { TestSimulator } from '../helpers/testSimulator.js';
 
@@ -388,6 +389,48 @@ describe('callbacks', () => {
     const http = await sim.client.fetch(`/_simulator/callbacks?callId=${id}&outcome=failed`);
     expect(((await http.json()) as { value: unknown[] }).value).toHaveLength(2);
     expect(receiver.forCall(id).filter((n) => stateOf(n) === 'establishing')).toHaveLength(1);
+  });
+
+  it('delivers to https callback URLs, and waits on the delivery log over HTTP', async () => {
+    const secure = await startCallbackReceiver(sim, clientId, await sharedServerCertificate());
+    try {
+      expect(secure.url.startsWith('https://127.0.0.1:')).toBe(true);
+      const id = sim.control.injectIncomingCall({ callbackUri: secure.url });
+      const res = await sim.client.fetch(`/_simulator/callbacks?callId=${id}&outcome=delivered&minCount=1&waitMs=3000`);
+      const log = ((await res.json()) as { value: Rec[] }).value;
+      expect(log).toHaveLength(1);
+      expect(log[0]).toMatchObject({ callId: id, url: secure.url, attempt: 1, status: 202, outcome: 'delivered' });
+      expect(secure.forCall(id)[0]?.changeType).toBe('created');
+      expect((await sim.client.fetch('/_simulator/callbacks?outcome=lost')).status).toBe(400);
+    } finally {
+      await secure.close();
+    }
+  });
+
+  it('repeats id, chatInfo and meetingInfo in the state notifications of a meeting join', async () => {
+    const meetingInfo = { '@odata.type': '#microsoft.graph.joinMeetingIdMeetingInfo', joinMeetingId: '1234567890', passcode: null };
+    const res = await json('/v1.0/communications/calls', 'POST', {
+      '@odata.type': '#microsoft.graph.call',
+      callbackUri: receiver.url,
+      requestedModalities: ['audio'],
+      mediaConfig: serviceMedia,
+      meetingInfo,
+      tenantId: sim.tenantId,
+    });
+    const id = res.body['id'] as string;
+    await receiver.waitFor(() => receiver.forCall(id).some(isRoster));
+    expect(receiver.forCall(id)[1]?.resourceData).toMatchObject({ state: 'established', id, meetingInfo, chatInfo: null });
+  });
+
+  it.each([
+    ['POST', 'sendDtmfTones'],
+    ['POST', 'addLargeGalleryView'],
+    ['POST', 'participants/invite'],
+    ['GET', 'participants'],
+  ])('refuses %s %s to an app without a calls permission (403)', async (method, path) => {
+    const id = await established();
+    const res = await json(`/v1.0/communications/calls/${id}/${path}`, method, method === 'POST' ? {} : undefined, 'records-only');
+    expect(res.status).toBe(403);
   });
 
   it('does not POST to hosts that are not loopback, and logs them as skipped', async () => {
