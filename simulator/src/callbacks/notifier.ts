@@ -77,6 +77,7 @@ interface CallQueue {
 interface Waiter {
   predicate: (log: readonly CallbackDelivery[]) => boolean;
   resolve: (log: CallbackDelivery[]) => void;
+  reject: (err: Error) => void;
   timer: ReturnType<typeof setTimeout>;
 }
 
@@ -146,6 +147,7 @@ export class CallbackNotifier implements CallbackSink {
       const waiter: Waiter = {
         predicate,
         resolve,
+        reject,
         timer: setTimeout(() => {
           this.waiters.delete(waiter);
           reject(new Error(`No matching callback delivery within ${timeoutMs} ms; ${this.log.length} attempts logged.`));
@@ -171,6 +173,11 @@ export class CallbackNotifier implements CallbackSink {
       }
       for (const wake of this.sleeping) wake();
       for (const controller of this.inFlight) controller.abort();
+      for (const waiter of this.waiters) {
+        clearTimeout(waiter.timer);
+        waiter.reject(new Error('The simulator stopped before a matching callback delivery.'));
+      }
+      this.waiters.clear();
     }
     await Promise.allSettled([...this.pumps]);
     this.queues.clear();
@@ -273,6 +280,7 @@ export class CallbackNotifier implements CallbackSink {
         resolve();
       };
       const timer = setTimeout(wake, ms);
+      timer.unref?.();
       this.sleeping.add(wake);
     });
   }

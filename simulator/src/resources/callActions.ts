@@ -258,7 +258,7 @@ const ACTIONS: readonly ActionSpec[] = [
       clientContext(ctx.body['clientContext']);
       ctx.call.muted = true;
       const res = operation(ctx, { type: 'muteParticipantOperation', status: 'completed' });
-      notifyRoster(ctx.deps.callbacks, ctx.call);
+      notifyRoster(ctx.deps.callbacks, ctx.call, [], true);
       return res;
     },
   },
@@ -270,7 +270,7 @@ const ACTIONS: readonly ActionSpec[] = [
       clientContext(ctx.body['clientContext']);
       ctx.call.muted = false;
       const res = operation(ctx, { type: 'unmuteParticipantOperation', status: 'completed' });
-      notifyRoster(ctx.deps.callbacks, ctx.call);
+      notifyRoster(ctx.deps.callbacks, ctx.call, [], true);
       return res;
     },
   },
@@ -284,7 +284,9 @@ const ACTIONS: readonly ActionSpec[] = [
       const status = enumValue(ctx.body['status'], 'status', RECORDING_STATUSES);
       clientContext(ctx.body['clientContext']);
       ctx.call.recordingStatus = status;
-      return operation(ctx, { type: 'updateRecordingStatusOperation', status: 'completed' });
+      const res = operation(ctx, { type: 'updateRecordingStatusOperation', status: 'completed' });
+      notifyRoster(ctx.deps.callbacks, ctx.call, [], true);
+      return res;
     },
   },
   {
@@ -356,8 +358,8 @@ const ACTIONS: readonly ActionSpec[] = [
       if (ctx.body['role'] === undefined || ctx.body['role'] === null) {
         throw badRequest("Invalid request body: 'role' (viewer or sharer) is required.");
       }
-      enumValue(ctx.body['role'], 'role', ['viewer', 'sharer']);
-      notifyRoster(ctx.deps.callbacks, ctx.call);
+      liveOf(ctx.call).screenSharingRole = enumValue(ctx.body['role'], 'role', ['viewer', 'sharer']) as 'viewer' | 'sharer';
+      notifyRoster(ctx.deps.callbacks, ctx.call, [], true);
       return { status: 202 };
     },
   },

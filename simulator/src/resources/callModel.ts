@@ -127,7 +127,7 @@ export function establishLater(deps: CallDeps, call: StoredCall): void {
           ? (call.resource['targets'] as unknown[])
           : [];
     live.others = others.filter(isJson).map((info, i) => participantFrom(info, i + 2));
-    notifyRoster(deps.callbacks, call, live.others);
+    notifyRoster(deps.callbacks, call, live.others, true);
   });
 }
 

@@ -9,7 +9,7 @@ import type { Json, LiveCallState, StoredCall } from './store.js';
 export type ChangeType = 'created' | 'updated' | 'deleted';
 
 export function liveOf(call: StoredCall): LiveCallState {
-  call.live ??= { etag: 0, rosterSequence: 0, toneSequence: 0, toneSubscribed: false, others: [] };
+  call.live ??= { etag: 0, rosterSequence: 0, selfSequence: 0, toneSequence: 0, toneSubscribed: false, others: [] };
   return call.live;
 }
 
@@ -50,12 +50,15 @@ export function notifyOperation(sink: CallbackSink | undefined, call: StoredCall
   send(sink, call, 'deleted', url, { '@odata.id': url, '@odata.etag': nextEtag(call), ...op });
 }
 
-/** The whole roster after a change; `changed` participants take the new roster sequence number. */
-export function notifyRoster(sink: CallbackSink | undefined, call: StoredCall, changed: readonly Json[] = []): void {
+/**
+ * The whole roster after a change: the `changed` participants (and the bot itself when `selfChanged`) take
+ * the new roster sequence number, everyone else keeps the number of the update that last changed them.
+ */
+export function notifyRoster(sink: CallbackSink | undefined, call: StoredCall, changed: readonly Json[] = [], selfChanged = false): void {
   const live = liveOf(call);
   live.rosterSequence += 1;
   for (const p of changed) p['rosterSequenceNumber'] = live.rosterSequence;
-  if (changed.length === 0) for (const p of live.others) p['rosterSequenceNumber'] ??= live.rosterSequence;
+  if (selfChanged) live.selfSequence = live.rosterSequence;
   send(sink, call, 'updated', `/communications/calls/${call.id}/participants`, rosterOf(call));
 }
 
@@ -69,12 +72,12 @@ export function selfParticipant(call: StoredCall): Json {
     info,
     isMuted: call.muted,
     isInLobby: false,
-    mediaStreams: [audioStream('1')],
+    mediaStreams: call.live?.screenSharingRole === 'sharer' ? [audioStream('1'), SCREEN_SHARING_STREAM] : [audioStream('1')],
     metadata: null,
     recordingInfo: { initiator: null, recordingStatus: call.recordingStatus },
     removedState: null,
     restrictedExperience: null,
-    rosterSequenceNumber: call.live?.rosterSequence ?? 0,
+    rosterSequenceNumber: call.live?.selfSequence ?? 0,
   };
 }
 
@@ -82,6 +85,16 @@ export function selfParticipant(call: StoredCall): Json {
 export function rosterOf(call: StoredCall): Json[] {
   return [selfParticipant(call), ...(call.live?.others ?? []).map((p) => ({ ...p }))];
 }
+
+/** The stream a sharer sends after changeScreenSharingRole (Graph docs: call-changescreensharingrole.md). */
+const SCREEN_SHARING_STREAM: Json = {
+  '@odata.type': '#microsoft.graph.mediaStream',
+  mediaType: 'videoBasedScreenSharing',
+  label: 'applicationsharing-video',
+  sourceId: '0',
+  direction: 'sendOnly',
+  serverMuted: false,
+};
 
 function audioStream(sourceId: string): Json {
   return { '@odata.type': '#microsoft.graph.mediaStream', mediaType: 'audio', sourceId, direction: 'sendReceive', serverMuted: false };

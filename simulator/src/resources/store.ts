@@ -43,6 +43,10 @@ export interface LiveCallState {
   etag: number;
   /** The last roster update's sequence number (`rosterSequenceNumber`). */
   rosterSequence: number;
+  /** The roster update that last changed the bot itself. */
+  selfSequence: number;
+  /** The bot's role after changeScreenSharingRole; a sharer sends a screen-sharing stream. */
+  screenSharingRole?: 'viewer' | 'sharer';
   /** The last `toneInfo.sequenceId`. */
   toneSequence: number;
   toneSubscribed: boolean;

@@ -166,7 +166,7 @@ describe('callbacks', () => {
     expect(after.indexOf(roster as ReceivedNotification)).toBeGreaterThan(opAt);
     const people = roster?.resourceData as Rec[];
     expect(people).toHaveLength(4);
-    expect(people.map((p) => p['rosterSequenceNumber'])).toEqual([2, 1, 1, 2]);
+    expect(people.map((p) => p['rosterSequenceNumber'])).toEqual([1, 1, 1, 2]);
     const list = await json(`/v1.0/communications/calls/${id}/participants`, 'GET');
     expect(list.body['value']).toHaveLength(4);
     const johnId = people[3]?.['id'] as string;
@@ -217,6 +217,15 @@ describe('callbacks', () => {
     expect((await sim.client.graph(`/v1.0/communications/calls/${id}/participants/${heidi}`, { method: 'DELETE' })).status).toBe(404);
   });
 
+  it('follows the bot muting itself with a roster in which it is muted', async () => {
+    const id = await established();
+    expect((await action(id, 'mute', { clientContext: 'self' })).status).toBe(200);
+    await receiver.waitFor(() => receiver.forCall(id).filter(isRoster).length === 2);
+    const [bot, heidi] = receiver.forCall(id).filter(isRoster)[1]?.resourceData as Rec[];
+    expect(bot).toMatchObject({ isMuted: true, rosterSequenceNumber: 2 });
+    expect(heidi).toMatchObject({ isMuted: false, rosterSequenceNumber: 1 });
+  });
+
   it('records a response whose recording downloads with its access token only', async () => {
     const id = await established();
     const rec = await action(id, 'recordResponse', { maxRecordDurationInSeconds: 10, clientContext: 'rec' });
@@ -263,6 +272,12 @@ describe('callbacks', () => {
     const role = await action(app, 'changeScreenSharingRole', { role: 'sharer' });
     expect(role.status).toBe(202);
     expect(role.body).toBeUndefined();
+    await receiver.waitFor(() => receiver.forCall(app).filter(isRoster).length === 2);
+    const bot = (receiver.forCall(app).filter(isRoster)[1]?.resourceData as Rec[])[0];
+    expect(bot?.['mediaStreams']).toContainEqual(
+      expect.objectContaining({ mediaType: 'videoBasedScreenSharing', label: 'applicationsharing-video', direction: 'sendOnly' }),
+    );
+    expect(bot?.['rosterSequenceNumber']).toBe(2);
   });
 
   it.each<[string, string, unknown, RegExp]>([
