@@ -3,7 +3,7 @@
  * token minting. The same operations exist in process (`RunningSimulator.control`) and over HTTP under
  * `/_simulator/` (loopback callers only, no Graph token).
  */
-import type { CallbackDelivery, CallbackNotifier, DeliveryOutcome } from './callbacks/notifier.js';
+import type { CallbackBehaviour, CallbackDelivery, CallbackNotifier, DeliveryOutcome } from './callbacks/notifier.js';
 import type { Chaos } from './chaos.js';
 import type { RequestLogEntry, RequestRecorder, SimulatorStats } from './log.js';
 import { completeChaos, validateChaos } from './options.js';
@@ -78,6 +78,10 @@ export interface SimulatorControl {
   injectIncomingCall(options: IncomingCallOptions): string;
   /** A DTMF tone on a call that subscribed to tones; returns the tone's sequenceId. */
   sendTone(callId: string, tone: string): number;
+  /** Callback delivery behaviours now (`callbackDuplicate`, `callbackShuffle`, `callbackDropP`, `callbackDelayMs`). */
+  getCallbackBehaviour(): CallbackBehaviour;
+  /** Switches callback behaviours at run time (400 on invalid values); returns the new setting. */
+  setCallbackBehaviour(change: Partial<CallbackBehaviour>): CallbackBehaviour;
 }
 
 export interface ControlDeps {
@@ -131,6 +135,12 @@ export function createControl(deps: ControlDeps): SimulatorControl {
       });
     },
     sendTone: (callId, tone) => deps.resources.injectTone(callId, tone),
+    getCallbackBehaviour: () => deps.notifier.behaviour(),
+    setCallbackBehaviour(change) {
+      const problems = validateBehaviour(change);
+      if (problems.length > 0) throw new GraphHttpError(400, 'BadRequest', problems.join('; '));
+      return deps.notifier.configure(change);
+    },
     stats: () => deps.recorder.stats(),
     log: () => deps.recorder.entries(),
     reset() {
@@ -192,6 +202,13 @@ export async function handleControlRequest(
   switch (op) {
     case 'GET /callbacks':
       return { status: 200, body: { value: await callbackLog(control, query) } };
+    case 'GET /callbacks/behaviour':
+      return { status: 200, body: control.getCallbackBehaviour() };
+    case 'PUT /callbacks/behaviour': {
+      if (!isObject(body))
+        throw new GraphHttpError(400, 'BadRequest', 'The body must be an object of duplicate, shuffle, dropP and delayMs.');
+      return { status: 200, body: control.setCallbackBehaviour(body as Partial<CallbackBehaviour>) };
+    }
     case 'POST /calls/incoming': {
       const o = isObject(body) ? body : {};
       if (typeof o.callbackUri !== 'string' || !/^(https:\/\/|http:\/\/(localhost|127\.[\d.]+|\[::1\])[:/])/i.test(o.callbackUri)) {
@@ -263,9 +280,29 @@ export async function handleControlRequest(
       throw new GraphHttpError(
         404,
         'ResourceNotFound',
-        `No control operation '${op}'. Known: GET stats, GET log, POST reset, POST fixtures, GET|PUT chaos, POST tokens, GET callbacks, POST calls/incoming, POST calls/{id}/tones.`,
+        `No control operation '${op}'. Known: GET stats, GET log, POST reset, POST fixtures, GET|PUT chaos, POST tokens, GET callbacks, GET|PUT callbacks/behaviour, POST calls/incoming, POST calls/{id}/tones.`,
       );
   }
+}
+
+function validateBehaviour(change: Partial<CallbackBehaviour>): string[] {
+  const problems: string[] = [];
+  for (const key of Object.keys(change)) {
+    if (!['duplicate', 'shuffle', 'dropP', 'delayMs'].includes(key))
+      problems.push(`'${key}' is not a callback behaviour (duplicate, shuffle, dropP, delayMs)`);
+  }
+  for (const key of ['duplicate', 'shuffle'] as const) {
+    if (change[key] !== undefined && typeof change[key] !== 'boolean')
+      problems.push(`${key} must be a boolean, got ${JSON.stringify(change[key])}`);
+  }
+  const p = change.dropP;
+  if (p !== undefined && (typeof p !== 'number' || !(p >= 0 && p <= 1)))
+    problems.push(`dropP must be a probability between 0 and 1, got ${JSON.stringify(p)}`);
+  const d = change.delayMs;
+  if (d !== undefined && (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > 600_000)) {
+    problems.push(`delayMs must be an integer between 0 and 600000, got ${JSON.stringify(d)}`);
+  }
+  return problems;
 }
 
 const OUTCOMES: readonly DeliveryOutcome[] = ['delivered', 'failed', 'dropped', 'skipped', 'overflow'];

@@ -29,7 +29,7 @@ import { describeCertificate, sharedAppCertificate, sharedServerCertificate } fr
 import type { GraphResources } from './types.js';
 
 export type { SimulatorControl, MintTokenOptions, IncomingCallOptions, CallbackQuery } from './control.js';
-export type { CallbackDelivery, DeliveryOutcome } from './callbacks/notifier.js';
+export type { CallbackBehaviour, CallbackDelivery, DeliveryOutcome } from './callbacks/notifier.js';
 export { CALLBACK_ISSUER } from './callbacks/signing.js';
 import type { MintOverrides } from './control.js';
 export type { RequestLogEntry, SimulatorStats, RouteCounters } from './log.js';

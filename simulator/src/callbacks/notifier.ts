@@ -39,6 +39,14 @@ export interface CallbackDeliveryOptions {
   extraCaPem?: readonly string[];
 }
 
+/** The delivery behaviours a test may switch at run time. */
+export interface CallbackBehaviour {
+  duplicate: boolean;
+  shuffle: boolean;
+  dropP: number;
+  delayMs: number;
+}
+
 export type DeliveryOutcome = 'delivered' | 'failed' | 'dropped' | 'skipped' | 'overflow';
 
 /** One delivery attempt, as the control surface shows it. */
@@ -95,11 +103,13 @@ export class CallbackNotifier implements CallbackSink {
   private random: Random;
   private sequence = 0;
   private stopped = false;
+  private readonly options: CallbackDeliveryOptions;
 
   constructor(
     private readonly key: SigningKey,
-    private readonly options: CallbackDeliveryOptions,
+    options: CallbackDeliveryOptions,
   ) {
+    this.options = { ...options };
     this.random = seededRandom(options.seed);
     this.httpsAgent = new HttpsAgent({ keepAlive: false, ca: [...rootCertificates, ...(options.extraCaPem ?? [])] });
   }
@@ -133,6 +143,18 @@ export class CallbackNotifier implements CallbackSink {
       queue.held = { items, timer };
       return;
     }
+  }
+
+  behaviour(): CallbackBehaviour {
+    const { duplicate, shuffle, dropP, delayMs } = this.options;
+    return { duplicate, shuffle, dropP, delayMs };
+  }
+
+  /** Switches behaviours for notifications from now on (validated by the caller); restarts the drop sequence. */
+  configure(change: Partial<CallbackBehaviour>): CallbackBehaviour {
+    Object.assign(this.options, change);
+    this.random = seededRandom(this.options.seed);
+    return this.behaviour();
   }
 
   /** Delivery attempts, oldest first (bounded). */

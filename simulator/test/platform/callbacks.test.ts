@@ -513,6 +513,35 @@ describe('callback delivery options', () => {
     expect(r.forCall(id)).toHaveLength(0);
   });
 
+  it('switches callback behaviours at run time over the control surface', async () => {
+    const { id, receiver: r, sim: s } = await start({});
+    await r.waitFor(() => r.forCall(id).some(isRoster));
+    const put = (body: unknown) => s.client.fetch('/_simulator/callbacks/behaviour', { method: 'PUT', body: JSON.stringify(body) });
+    expect(await (await put({ duplicate: true })).json()).toEqual({ duplicate: true, shuffle: false, dropP: 0, delayMs: 0 });
+    expect((await put({ dropP: 3 })).status).toBe(400);
+    expect((await put({ loud: true })).status).toBe(400);
+    const before = r.forCall(id).length;
+    expect(
+      (
+        await s.client.graph(`/v1.0/communications/calls/${id}/subscribeToTone`, {
+          method: 'POST',
+          body: '{}',
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
+    ).toBe(200);
+    s.control.sendTone(id, 'tone1');
+    s.control.sendTone(id, 'tone2');
+    await r.waitFor(() => r.forCall(id).length === before + 3);
+    // Every second notification is doubled: one of the two tones arrives twice, in order.
+    const sequenceIds = r
+      .forCall(id)
+      .slice(before)
+      .map((n) => ((n.resourceData as Rec)['toneInfo'] as Rec)['sequenceId']);
+    expect([...new Set(sequenceIds)]).toEqual([1, 2]);
+    expect(await (await s.client.fetch('/_simulator/callbacks/behaviour')).json()).toMatchObject({ duplicate: true });
+  });
+
   it('refuses invalid callback options', async () => {
     await expect(startTestSimulator({ callbackDropP: 2 })).rejects.toThrow(/callbackDropP/);
     await expect(startTestSimulator({ callbackDeliverTo: 'all' as 'any' })).rejects.toThrow(/callbackDeliverTo/);
