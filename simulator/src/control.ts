@@ -42,7 +42,7 @@ export interface IncomingCallOptions {
   callbackUri: string;
   /** App name or client id the call is for. Default `default`. */
   app?: string;
-  /** The caller (a participantInfo). Default a simulated user. */
+  /** The caller: an identitySet (`{"user": {"id", "displayName"}}`) or a participantInfo. Default a simulated user. */
   source?: Record<string, unknown>;
   /** Default `['audio']`. */
   requestedModalities?: readonly string[];
@@ -219,7 +219,7 @@ export async function handleControlRequest(
         );
       }
       if (o.source !== undefined && !isObject(o.source))
-        throw new GraphHttpError(400, 'BadRequest', 'source must be a participantInfo object.');
+        throw new GraphHttpError(400, 'BadRequest', 'source must be an identitySet or participantInfo object.');
       const modalities = o.requestedModalities;
       if (modalities !== undefined && (!Array.isArray(modalities) || modalities.some((m) => typeof m !== 'string'))) {
         throw new GraphHttpError(400, 'BadRequest', 'requestedModalities must be an array of strings.');

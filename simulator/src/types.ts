@@ -109,6 +109,7 @@ export interface IncomingCallInput {
   /** Client id of the app the call is for (the call's target and the owner of its notifications). */
   appId: string;
   tenantId: string;
+  /** The caller: an identitySet, or a participantInfo. Default a simulated user. */
   source?: Record<string, unknown>;
   requestedModalities?: readonly string[];
 }

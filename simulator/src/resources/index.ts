@@ -44,7 +44,15 @@ const TONES = [...['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].map((d) => 
 
 function incomingCall(input: IncomingCallInput): StoredCall {
   const id = newId();
-  const source: Json = input.source ?? {
+  // The caller as an identitySet (`{user: {...}}`) or already as the participantInfo the call carries.
+  const given = input.source;
+  const wrapped: Json | undefined =
+    given === undefined
+      ? undefined
+      : 'identity' in given
+        ? given
+        : { '@odata.type': '#microsoft.graph.participantInfo', identity: given, region: null, languageId: null };
+  const source: Json = wrapped ?? {
     '@odata.type': '#microsoft.graph.participantInfo',
     identity: {
       '@odata.type': '#microsoft.graph.identitySet',

@@ -384,6 +384,20 @@ describe('callbacks', () => {
     ]);
   });
 
+  it('takes the caller of an injected call as an identitySet', async () => {
+    const caller = {
+      user: { '@odata.type': '#microsoft.graph.identity', id: '8a34a46b-0000-4e2b-9c8d-6f1a2b3c4d5e', displayName: 'Test User' },
+    };
+    const id = sim.control.injectIncomingCall({ callbackUri: receiver.url, source: caller });
+    await receiver.waitFor(() => receiver.forCall(id).length > 0);
+    expect((receiver.forCall(id)[0]?.resourceData as Rec)['source']).toEqual({
+      '@odata.type': '#microsoft.graph.participantInfo',
+      identity: caller,
+      region: null,
+      languageId: null,
+    });
+  });
+
   it('refuses invalid incoming-call injections', async () => {
     const post = (body: unknown) => sim.client.fetch('/_simulator/calls/incoming', { method: 'POST', body: JSON.stringify(body) });
     expect((await post({ callbackUri: 'http://bot.contoso.com/cb' })).status).toBe(400);
