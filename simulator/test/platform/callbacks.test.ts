@@ -396,6 +396,7 @@ describe('callbacks', () => {
       region: null,
       languageId: null,
     });
+    expect((await action(id, 'reject', {})).status).toBe(202);
   });
 
   it('refuses invalid incoming-call injections', async () => {
@@ -405,19 +406,26 @@ describe('callbacks', () => {
   });
 
   it('retries a failed delivery with backoff and logs every attempt', async () => {
-    receiver.answerNext(500, 503);
-    const id = await createCall();
-    await receiver.waitFor(() => receiver.forCall(id).some((n) => stateOf(n) === 'establishing'));
-    const log = await sim.control.waitForCallbacks((l) => l.some((e) => e.outcome === 'delivered'), { callId: id });
-    expect(log.slice(0, 3).map((e) => [e.attempt, e.status, e.outcome])).toEqual([
-      [1, 500, 'failed'],
-      [2, 503, 'failed'],
-      [3, 202, 'delivered'],
-    ]);
-    expect(log[0]).toMatchObject({ url: receiver.url, body: { '@odata.type': '#microsoft.graph.commsNotifications' } });
-    const http = await sim.client.fetch(`/_simulator/callbacks?callId=${id}&outcome=failed`);
-    expect(((await http.json()) as { value: unknown[] }).value).toHaveLength(2);
-    expect(receiver.forCall(id).filter((n) => stateOf(n) === 'establishing')).toHaveLength(1);
+    // A receiver of its own, so no late notification of another test takes the scripted failures.
+    const flaky = await startCallbackReceiver(sim, clientId);
+    try {
+      flaky.answerNext(500, 503);
+      const id = sim.control.injectIncomingCall({ callbackUri: flaky.url });
+      const log = await sim.control.waitForCallbacks((l) => l.some((e) => e.outcome === 'delivered'), { callId: id });
+      expect(log.map((e) => [e.attempt, e.status, e.outcome])).toEqual([
+        [1, 500, 'failed'],
+        [2, 503, 'failed'],
+        [3, 202, 'delivered'],
+      ]);
+      expect(log[0]).toMatchObject({ url: flaky.url, body: { '@odata.type': '#microsoft.graph.commsNotifications' } });
+      expect(Date.parse(log[2]?.time ?? '') - Date.parse(log[0]?.time ?? '')).toBeGreaterThanOrEqual(60);
+      const http = await sim.client.fetch(`/_simulator/callbacks?callId=${id}&outcome=failed`);
+      expect(((await http.json()) as { value: unknown[] }).value).toHaveLength(2);
+      expect(flaky.forCall(id).map((n) => n.changeType)).toEqual(['created']);
+      expect((await action(id, 'reject', {})).status).toBe(202);
+    } finally {
+      await flaky.close();
+    }
   });
 
   it('delivers to https callback URLs, and waits on the delivery log over HTTP', async () => {
@@ -430,6 +438,7 @@ describe('callbacks', () => {
       expect(log).toHaveLength(1);
       expect(log[0]).toMatchObject({ callId: id, url: secure.url, attempt: 1, status: 202, outcome: 'delivered' });
       expect(secure.forCall(id)[0]?.changeType).toBe('created');
+      expect((await action(id, 'reject', {})).status).toBe(202);
       expect((await sim.client.fetch('/_simulator/callbacks?outcome=lost')).status).toBe(400);
     } finally {
       await secure.close();
