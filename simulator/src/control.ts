@@ -3,6 +3,7 @@
  * token minting. The same operations exist in process (`RunningSimulator.control`) and over HTTP under
  * `/_simulator/` (loopback callers only, no Graph token).
  */
+import type { CallbackBehaviour, CallbackDelivery, CallbackNotifier, DeliveryOutcome } from './callbacks/notifier.js';
 import type { Chaos } from './chaos.js';
 import type { RequestLogEntry, RequestRecorder, SimulatorStats } from './log.js';
 import { completeChaos, validateChaos } from './options.js';
@@ -35,6 +36,24 @@ export interface MintOverrides {
   scp?: string;
 }
 
+/** An incoming call for an app (`POST /_simulator/calls/incoming`). */
+export interface IncomingCallOptions {
+  /** Where the call's notifications go: https, or http on loopback. */
+  callbackUri: string;
+  /** App name or client id the call is for. Default `default`. */
+  app?: string;
+  /** The caller: an identitySet (`{"user": {"id", "displayName"}}`) or a participantInfo. Default a simulated user. */
+  source?: Record<string, unknown>;
+  /** Default `['audio']`. */
+  requestedModalities?: readonly string[];
+}
+
+/** Filters of the callback delivery log. */
+export interface CallbackQuery {
+  callId?: string;
+  outcome?: DeliveryOutcome;
+}
+
 export interface SimulatorControl {
   stats(): SimulatorStats;
   /** The request log, oldest first (bounded). */
@@ -48,6 +67,21 @@ export interface SimulatorControl {
   getChaos(): ChaosOptions | null;
   /** A Graph access token for a registered app, as the token endpoint would issue it. */
   mintToken(options?: MintTokenOptions): Promise<string>;
+  /** The callback delivery log (every attempt), oldest first, optionally filtered. */
+  callbacks(query?: CallbackQuery): CallbackDelivery[];
+  /** Resolves with the (filtered) log once `predicate` holds for it; rejects after `timeoutMs` (default 5000). */
+  waitForCallbacks(
+    predicate: (log: readonly CallbackDelivery[]) => boolean,
+    options?: CallbackQuery & { timeoutMs?: number },
+  ): Promise<CallbackDelivery[]>;
+  /** Puts an incoming call in front of an app (state `incoming`, a `created` notification); returns its id. */
+  injectIncomingCall(options: IncomingCallOptions): string;
+  /** A DTMF tone on a call that subscribed to tones; returns the tone's sequenceId. */
+  sendTone(callId: string, tone: string): number;
+  /** Callback delivery behaviours now (`callbackDuplicate`, `callbackShuffle`, `callbackDropP`, `callbackDelayMs`). */
+  getCallbackBehaviour(): CallbackBehaviour;
+  /** Switches callback behaviours at run time (400 on invalid values); returns the new setting. */
+  setCallbackBehaviour(change: Partial<CallbackBehaviour>): CallbackBehaviour;
 }
 
 export interface ControlDeps {
@@ -58,10 +92,55 @@ export interface ControlDeps {
   apps: readonly AppRegistration[];
   restartShuffle(): void;
   mint(app: AppRegistration, overrides: MintOverrides): Promise<string>;
+  notifier: CallbackNotifier;
+  tenantId: string;
+}
+
+function matches(entry: CallbackDelivery, query: CallbackQuery): boolean {
+  return (query.callId === undefined || entry.callId === query.callId) && (query.outcome === undefined || entry.outcome === query.outcome);
 }
 
 export function createControl(deps: ControlDeps): SimulatorControl {
+  const findApp = (wanted: string | undefined): AppRegistration => {
+    const name = wanted?.toLowerCase();
+    const app =
+      name === undefined
+        ? (deps.apps.find((a) => a.name === 'default') ?? deps.apps[0])
+        : deps.apps.find((a) => a.name.toLowerCase() === name || a.clientId.toLowerCase() === name);
+    if (!app) {
+      throw new GraphHttpError(
+        400,
+        'BadRequest',
+        `app must name a registered app (${deps.apps.map((a) => a.name).join(', ')}), got '${wanted ?? ''}'.`,
+      );
+    }
+    return app;
+  };
   return {
+    callbacks: (query = {}) => deps.notifier.deliveries().filter((e) => matches(e, query)),
+    waitForCallbacks(predicate, options = {}) {
+      const { timeoutMs = 5000, ...query } = options;
+      return deps.notifier
+        .waitFor((log) => predicate(log.filter((e) => matches(e, query))), timeoutMs)
+        .then((log) => log.filter((e) => matches(e, query)));
+    },
+    injectIncomingCall(options) {
+      const app = findApp(options.app);
+      return deps.resources.injectIncomingCall({
+        callbackUri: options.callbackUri,
+        appId: app.clientId,
+        tenantId: deps.tenantId,
+        ...(options.source !== undefined ? { source: options.source } : {}),
+        ...(options.requestedModalities !== undefined ? { requestedModalities: options.requestedModalities } : {}),
+      });
+    },
+    sendTone: (callId, tone) => deps.resources.injectTone(callId, tone),
+    getCallbackBehaviour: () => deps.notifier.behaviour(),
+    setCallbackBehaviour(change) {
+      const problems = validateBehaviour(change);
+      if (problems.length > 0) throw new GraphHttpError(400, 'BadRequest', problems.join('; '));
+      return deps.notifier.configure(change);
+    },
     stats: () => deps.recorder.stats(),
     log: () => deps.recorder.entries(),
     reset() {
@@ -70,6 +149,7 @@ export function createControl(deps: ControlDeps): SimulatorControl {
       deps.chaos.restart();
       deps.restartShuffle();
       deps.resources.reset();
+      deps.notifier.reset();
     },
     loadFixtures: (source, options) => deps.resources.loadFixtures(source, options),
     setChaos(chaos) {
@@ -85,18 +165,7 @@ export function createControl(deps: ControlDeps): SimulatorControl {
     },
     getChaos: () => deps.chaos.get(),
     async mintToken(options = {}) {
-      const wanted = options.app?.toLowerCase();
-      const app =
-        wanted === undefined
-          ? (deps.apps.find((a) => a.name === 'default') ?? deps.apps[0])
-          : deps.apps.find((a) => a.name.toLowerCase() === wanted || a.clientId.toLowerCase() === wanted);
-      if (!app) {
-        throw new GraphHttpError(
-          400,
-          'BadRequest',
-          `app must name a registered app (${deps.apps.map((a) => a.name).join(', ')}), got '${options.app ?? ''}'.`,
-        );
-      }
+      const app = findApp(options.app);
       const audience = options.audience ?? Object.keys(app.apiRoles ?? {})[0] ?? 'https://graph.microsoft.com';
       return deps.mint(app, {
         audience,
@@ -109,15 +178,60 @@ export function createControl(deps: ControlDeps): SimulatorControl {
   };
 }
 
-/** Serves `/_simulator/{stats,log,reset,fixtures,chaos,tokens}`; `subPath` is what follows `/_simulator`. */
+/**
+ * Serves `/_simulator/{stats,log,reset,fixtures,chaos,tokens,callbacks,calls/incoming,calls/{id}/tones}`;
+ * `subPath` is what follows `/_simulator`.
+ */
 export async function handleControlRequest(
   control: SimulatorControl,
   method: string,
   subPath: string,
   body: unknown,
+  query: URLSearchParams = new URLSearchParams(),
 ): Promise<SimResponse> {
-  const op = `${method} ${subPath.replace(/\/+$/, '')}`;
+  const trimmed = subPath.replace(/\/+$/, '');
+  const tones = /^\/calls\/([^/]+)\/tones$/i.exec(trimmed);
+  if (tones && method === 'POST' && trimmed.toLowerCase() !== '/calls/incoming/tones') {
+    const tone = isObject(body) ? body.tone : undefined;
+    if (typeof tone !== 'string')
+      throw new GraphHttpError(400, 'BadRequest', 'The body must be {"tone": "tone0".."tone9"|"star"|"pound"|...}.');
+    const sequenceId = control.sendTone(decodeURIComponent(tones[1] ?? ''), tone);
+    return { status: 200, body: { tone, sequenceId } };
+  }
+  const op = `${method} ${trimmed}`;
   switch (op) {
+    case 'GET /callbacks':
+      return { status: 200, body: { value: await callbackLog(control, query) } };
+    case 'GET /callbacks/behaviour':
+      return { status: 200, body: control.getCallbackBehaviour() };
+    case 'PUT /callbacks/behaviour': {
+      if (!isObject(body))
+        throw new GraphHttpError(400, 'BadRequest', 'The body must be an object of duplicate, shuffle, dropP and delayMs.');
+      return { status: 200, body: control.setCallbackBehaviour(body as Partial<CallbackBehaviour>) };
+    }
+    case 'POST /calls/incoming': {
+      const o = isObject(body) ? body : {};
+      if (typeof o.callbackUri !== 'string' || !/^(https:\/\/|http:\/\/(localhost|127\.[\d.]+|\[::1\])[:/])/i.test(o.callbackUri)) {
+        throw new GraphHttpError(
+          400,
+          'BadRequest',
+          `callbackUri must be an https URL or an http URL on a loopback host, got ${JSON.stringify(o.callbackUri) ?? 'nothing'}.`,
+        );
+      }
+      if (o.source !== undefined && !isObject(o.source))
+        throw new GraphHttpError(400, 'BadRequest', 'source must be an identitySet or participantInfo object.');
+      const modalities = o.requestedModalities;
+      if (modalities !== undefined && (!Array.isArray(modalities) || modalities.some((m) => typeof m !== 'string'))) {
+        throw new GraphHttpError(400, 'BadRequest', 'requestedModalities must be an array of strings.');
+      }
+      const id = control.injectIncomingCall({
+        callbackUri: o.callbackUri,
+        ...(typeof o.app === 'string' ? { app: o.app } : {}),
+        ...(isObject(o.source) ? { source: o.source } : {}),
+        ...(Array.isArray(modalities) ? { requestedModalities: modalities as string[] } : {}),
+      });
+      return { status: 201, body: { id } };
+    }
     case 'GET /stats':
       return { status: 200, body: control.stats() };
     case 'GET /log':
@@ -166,8 +280,55 @@ export async function handleControlRequest(
       throw new GraphHttpError(
         404,
         'ResourceNotFound',
-        `No control operation '${op}'. Known: GET stats, GET log, POST reset, POST fixtures, GET|PUT chaos, POST tokens.`,
+        `No control operation '${op}'. Known: GET stats, GET log, POST reset, POST fixtures, GET|PUT chaos, POST tokens, GET callbacks, GET|PUT callbacks/behaviour, POST calls/incoming, POST calls/{id}/tones.`,
       );
+  }
+}
+
+function validateBehaviour(change: Partial<CallbackBehaviour>): string[] {
+  const problems: string[] = [];
+  for (const key of Object.keys(change)) {
+    if (!['duplicate', 'shuffle', 'dropP', 'delayMs'].includes(key))
+      problems.push(`'${key}' is not a callback behaviour (duplicate, shuffle, dropP, delayMs)`);
+  }
+  for (const key of ['duplicate', 'shuffle'] as const) {
+    if (change[key] !== undefined && typeof change[key] !== 'boolean')
+      problems.push(`${key} must be a boolean, got ${JSON.stringify(change[key])}`);
+  }
+  const p = change.dropP;
+  if (p !== undefined && (typeof p !== 'number' || !(p >= 0 && p <= 1)))
+    problems.push(`dropP must be a probability between 0 and 1, got ${JSON.stringify(p)}`);
+  const d = change.delayMs;
+  if (d !== undefined && (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > 600_000)) {
+    problems.push(`delayMs must be an integer between 0 and 600000, got ${JSON.stringify(d)}`);
+  }
+  return problems;
+}
+
+const OUTCOMES: readonly DeliveryOutcome[] = ['delivered', 'failed', 'dropped', 'skipped', 'overflow'];
+
+/** `GET /callbacks?callId=&outcome=&minCount=&waitMs=`: with minCount, waits up to waitMs (default 5000) for that many entries. */
+async function callbackLog(control: SimulatorControl, query: URLSearchParams): Promise<CallbackDelivery[]> {
+  const callId = query.get('callId') ?? undefined;
+  const outcome = query.get('outcome') ?? undefined;
+  if (outcome !== undefined && !OUTCOMES.includes(outcome as DeliveryOutcome)) {
+    throw new GraphHttpError(400, 'BadRequest', `outcome must be one of ${OUTCOMES.join(', ')}, got '${outcome}'.`);
+  }
+  const filter: CallbackQuery = {
+    ...(callId !== undefined ? { callId } : {}),
+    ...(outcome !== undefined ? { outcome: outcome as DeliveryOutcome } : {}),
+  };
+  const minCount = query.get('minCount');
+  if (minCount === null) return control.callbacks(filter);
+  const min = Number(minCount);
+  const waitMs = Number(query.get('waitMs') ?? 5000);
+  if (!Number.isInteger(min) || min < 0 || !Number.isInteger(waitMs) || waitMs < 0 || waitMs > 60_000) {
+    throw new GraphHttpError(400, 'BadRequest', 'minCount must be an integer >= 0 and waitMs an integer between 0 and 60000.');
+  }
+  try {
+    return await control.waitForCallbacks((log) => log.length >= min, { ...filter, timeoutMs: waitMs });
+  } catch {
+    return control.callbacks(filter);
   }
 }
 

@@ -4,6 +4,8 @@
  * (`/_simulator/`). `startSimulator()` needs no options.
  */
 import { createTokenVerifier } from './auth.js';
+import { CallbackNotifier } from './callbacks/notifier.js';
+import { CALLBACK_OPENID_PATH, sharedCallbackSigningKey } from './callbacks/signing.js';
 import { createBatchRoute } from './batch.js';
 import { Chaos } from './chaos.js';
 import { createControl } from './control.js';
@@ -26,7 +28,9 @@ import { Throttle } from './throttle.js';
 import { describeCertificate, sharedAppCertificate, sharedServerCertificate } from './tls.js';
 import type { GraphResources } from './types.js';
 
-export type { SimulatorControl, MintTokenOptions } from './control.js';
+export type { SimulatorControl, MintTokenOptions, IncomingCallOptions, CallbackQuery } from './control.js';
+export type { CallbackBehaviour, CallbackDelivery, DeliveryOutcome } from './callbacks/notifier.js';
+export { CALLBACK_ISSUER } from './callbacks/signing.js';
 import type { MintOverrides } from './control.js';
 export type { RequestLogEntry, SimulatorStats, RouteCounters } from './log.js';
 export type {
@@ -82,6 +86,11 @@ export interface RunningSimulator {
   jwksUri: string;
   /** The `iss` of every token this simulator mints: `${authority}/v2.0`. */
   issuer: string;
+  /**
+   * The OpenID configuration callback receivers validate notification tokens against (Graph's is
+   * `https://api.aps.skype.com/v1/.well-known/OpenIdConfiguration`): `${origin}/botframework/v1/.well-known/OpenIdConfiguration`.
+   */
+  callbackOpenIdConfigurationUrl: string;
   options: ResolvedSimulatorOptions;
   control: SimulatorControl;
   resources: GraphResources;
@@ -91,18 +100,36 @@ export interface RunningSimulator {
 
 export async function startSimulator(partial: Partial<SimulatorOptions> = {}): Promise<RunningSimulator> {
   const options = resolveSimulatorOptions(partial);
-  const [tls, key, apps, callerApps] = await Promise.all([
+  const [tls, key, callbackKey, apps, callerApps] = await Promise.all([
     sharedServerCertificate(),
     sharedSigningKey(),
+    sharedCallbackSigningKey(),
     materializeApps(options.apps),
     materializeApps(options.callerApps),
   ]);
   const allApps = [...apps, ...callerApps];
+  const notifier = new CallbackNotifier(callbackKey, {
+    duplicate: options.callbackDuplicate,
+    shuffle: options.callbackShuffle,
+    shuffleWindowMs: options.callEstablishDelayMs + 100,
+    dropP: options.callbackDropP,
+    delayMs: options.callbackDelayMs,
+    maxAttempts: options.callbackMaxAttempts,
+    retryBaseMs: options.callbackRetryBaseMs,
+    timeoutMs: options.callbackTimeoutMs,
+    deliverTo: options.callbackDeliverTo,
+    seed: options.callbackSeed,
+    logCapacity: options.logCapacity,
+    queueCapacity: 100,
+    // A test's https receiver can use a certificate from the simulator's CA.
+    extraCaPem: [tls.caPem],
+  });
   const resources = createGraphResources({
     seed: options.seed,
     callRecordCount: options.callRecordCount,
     now: options.now,
     callEstablishDelayMs: options.callEstablishDelayMs,
+    callbacks: notifier,
   });
 
   const recorder = new RequestRecorder(options.logCapacity);
@@ -168,6 +195,8 @@ export async function startSimulator(partial: Partial<SimulatorOptions> = {}): P
       shuffleRandom = seededRandom(options.batchShuffleSeed);
     },
     mint,
+    notifier,
+    tenantId: options.tenantId,
   });
   ready.handle = createRequestHandler({
     origin,
@@ -176,6 +205,8 @@ export async function startSimulator(partial: Partial<SimulatorOptions> = {}): P
     recorder,
     control,
     identity: { key, tenantId: options.tenantId, apps: allApps, lifetimeSeconds: options.tokenLifetimeSeconds },
+    callbackKey,
+    resources,
     maxBodyBytes: options.maxBodyBytes,
   });
 
@@ -200,11 +231,15 @@ export async function startSimulator(partial: Partial<SimulatorOptions> = {}): P
     callerApps,
     jwksUri: `${authority}/discovery/v2.0/keys`,
     issuer: `${authority}/v2.0`,
+    callbackOpenIdConfigurationUrl: `${origin}${CALLBACK_OPENID_PATH}`,
     options,
     control,
     resources,
     stop() {
-      stopped ??= server.stop().finally(() => resources.close());
+      stopped ??= notifier
+        .stop()
+        .then(() => server.stop())
+        .finally(() => resources.close());
       return stopped;
     },
   };

@@ -158,6 +158,30 @@ export interface SimulatorOptions {
   logCapacity: number;
   /** Graph routes served beside the calls and call-record resources (tests add probes here). Default none. */
   extraRoutes: readonly Route[];
+  /** Deliver every second call notification twice, as at-least-once delivery may. Default false. */
+  callbackDuplicate: boolean;
+  /**
+   * Swap close-together notifications of a call (each is held until the call's next one, at most
+   * `callEstablishDelayMs` + 100 ms), so establishing/established and the like may arrive out of order. Default false.
+   */
+  callbackShuffle: boolean;
+  /** Chaos: probability that a delivery attempt is dropped (not sent; it is retried). Default 0. */
+  callbackDropP: number;
+  /** Chaos: delay before every delivery attempt, in ms. Default 0. */
+  callbackDelayMs: number;
+  /** Delivery attempts per notification, the first included (0 to 10 retries). Default 4. */
+  callbackMaxAttempts: number;
+  /** Backoff before the n-th retry: `callbackRetryBaseMs * 2^(n-1)` ms. Default 250. */
+  callbackRetryBaseMs: number;
+  /** How long one callback POST may take before it counts as failed. Default 5000 ms. */
+  callbackTimeoutMs: number;
+  /**
+   * `loopback` (default): notifications go only to loopback callback hosts; others are logged as `skipped`,
+   * so tests using example URLs never reach the internet. `any`: POST to any host, as Graph does.
+   */
+  callbackDeliverTo: 'loopback' | 'any';
+  /** Seed of the callback drop sequence. Default 1. */
+  callbackSeed: number;
 }
 
 /** Options after validation: frozen, with the clock as a function. */
@@ -253,6 +277,15 @@ export const DEFAULT_OPTIONS: Readonly<SimulatorOptions> = Object.freeze({
   maxBodyBytes: 4 * 1024 * 1024,
   logCapacity: 1000,
   extraRoutes: [],
+  callbackDuplicate: false,
+  callbackShuffle: false,
+  callbackDropP: 0,
+  callbackDelayMs: 0,
+  callbackMaxAttempts: 4,
+  callbackRetryBaseMs: 250,
+  callbackTimeoutMs: 5000,
+  callbackDeliverTo: 'loopback',
+  callbackSeed: 1,
 });
 
 /** Thrown for invalid options; lists every problem at once. */
@@ -289,6 +322,17 @@ export function resolveSimulatorOptions(partial: Partial<SimulatorOptions> = {})
   check.integer('batchShuffleSeed', merged.batchShuffleSeed, -(2 ** 31), 2 ** 32 - 1);
   check.integer('maxBodyBytes', merged.maxBodyBytes, 1024, 256 * 1024 * 1024);
   check.integer('logCapacity', merged.logCapacity, 1, 1_000_000);
+  check.boolean('callbackDuplicate', merged.callbackDuplicate);
+  check.boolean('callbackShuffle', merged.callbackShuffle);
+  check.probability('callbackDropP', merged.callbackDropP);
+  check.integer('callbackDelayMs', merged.callbackDelayMs, 0, 600_000);
+  check.integer('callbackMaxAttempts', merged.callbackMaxAttempts, 1, 11);
+  check.integer('callbackRetryBaseMs', merged.callbackRetryBaseMs, 0, 600_000);
+  check.integer('callbackTimeoutMs', merged.callbackTimeoutMs, 1, 600_000);
+  if (merged.callbackDeliverTo !== 'loopback' && merged.callbackDeliverTo !== 'any') {
+    problems.push(`callbackDeliverTo must be 'loopback' or 'any', got ${describe(merged.callbackDeliverTo)}`);
+  }
+  check.integer('callbackSeed', merged.callbackSeed, -(2 ** 31), 2 ** 32 - 1);
 
   let now: () => Date = () => new Date();
   let fixedNow: string | undefined;
@@ -422,7 +466,10 @@ function validateApps(apps: readonly AppRegistrationOptions[], problems: string[
  * SIMULATOR_CALL_ESTABLISH_DELAY_MS, SIMULATOR_TOKEN_LIFETIME_S, SIMULATOR_LATENCY_MS (fixed latency),
  * SIMULATOR_SHUFFLE_BATCH (`true`/`false`), SIMULATOR_CHAOS (`seed=3,p429=0.05,p503=0.01,p504=0,pDrop=0,
  * latencyP=0.1,latencyMinMs=50,latencyMaxMs=400`) and SIMULATOR_THROTTLE (`callRecordsList=40/20000,
- * callRecord=40/20000,...`). Unset variables leave the defaults, except the port, which defaults to 8443.
+ * callRecord=40/20000,...`), and for callbacks SIMULATOR_CALLBACK_DUPLICATE and SIMULATOR_CALLBACK_SHUFFLE
+ * (`true`/`false`), SIMULATOR_CALLBACK_DROP_P (0..1), SIMULATOR_CALLBACK_DELAY_MS, SIMULATOR_CALLBACK_MAX_ATTEMPTS,
+ * SIMULATOR_CALLBACK_RETRY_BASE_MS, SIMULATOR_CALLBACK_TIMEOUT_MS and SIMULATOR_CALLBACK_DELIVER_TO
+ * (`loopback`/`any`). Unset variables leave the defaults, except the port, which defaults to 8443.
  */
 export function loadSimulatorOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): ResolvedSimulatorOptions {
   const problems: string[] = [];
@@ -447,6 +494,31 @@ export function loadSimulatorOptionsFromEnv(env: Readonly<Record<string, string 
   if (env.SIMULATOR_HOST) partial.host = env.SIMULATOR_HOST;
   if (env.SIMULATOR_TENANT_ID) partial.tenantId = env.SIMULATOR_TENANT_ID;
   if (env.SIMULATOR_NOW) partial.now = env.SIMULATOR_NOW;
+  setInt('callbackDelayMs', 'SIMULATOR_CALLBACK_DELAY_MS');
+  setInt('callbackMaxAttempts', 'SIMULATOR_CALLBACK_MAX_ATTEMPTS');
+  setInt('callbackRetryBaseMs', 'SIMULATOR_CALLBACK_RETRY_BASE_MS');
+  setInt('callbackTimeoutMs', 'SIMULATOR_CALLBACK_TIMEOUT_MS');
+  for (const [key, name] of [
+    ['callbackDuplicate', 'SIMULATOR_CALLBACK_DUPLICATE'],
+    ['callbackShuffle', 'SIMULATOR_CALLBACK_SHUFFLE'],
+  ] as const) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    if (raw !== 'true' && raw !== 'false') problems.push(`${name} must be 'true' or 'false', got '${raw}'`);
+    partial[key] = raw === 'true';
+  }
+  const dropP = env.SIMULATOR_CALLBACK_DROP_P;
+  if (dropP !== undefined && dropP !== '') {
+    const n = Number(dropP);
+    if (Number.isNaN(n)) problems.push(`SIMULATOR_CALLBACK_DROP_P must be a number, got '${dropP}'`);
+    partial.callbackDropP = n;
+  }
+  const deliverTo = env.SIMULATOR_CALLBACK_DELIVER_TO;
+  if (deliverTo !== undefined && deliverTo !== '') {
+    if (deliverTo !== 'loopback' && deliverTo !== 'any') {
+      problems.push(`SIMULATOR_CALLBACK_DELIVER_TO must be 'loopback' or 'any', got '${deliverTo}'`);
+    } else partial.callbackDeliverTo = deliverTo;
+  }
   const shuffle = env.SIMULATOR_SHUFFLE_BATCH;
   if (shuffle !== undefined && shuffle !== '') {
     if (shuffle !== 'true' && shuffle !== 'false') problems.push(`SIMULATOR_SHUFFLE_BATCH must be 'true' or 'false', got '${shuffle}'`);

@@ -3,7 +3,9 @@
  * (`/v1.0/...`, `/beta/...`) or the identity platform (`/{tenant}/...`), records it, and writes the answer
  * with Graph's correlation headers.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { callbackOpenIdConfiguration, CALLBACK_OPENID_PATH, isCallbackKeyPath } from './callbacks/signing.js';
 import { handleControlRequest } from './control.js';
 import type { SimulatorControl } from './control.js';
 import { splitTarget } from './dispatch.js';
@@ -16,7 +18,7 @@ import type { AppRegistration } from './options.js';
 import { BodyTooLargeError, readBody } from './readBody.js';
 import { flatHeaders, isLoopback, sendJson } from './server.js';
 import { GraphHttpError } from './types.js';
-import type { GraphVersion } from './types.js';
+import type { GraphResources, GraphVersion } from './types.js';
 import { correlationHeaders, newGuid } from './wire.js';
 import type { Correlation } from './wire.js';
 
@@ -29,6 +31,10 @@ export interface RequestHandlerDeps {
   recorder: RequestRecorder;
   control: SimulatorControl;
   identity: { key: SigningKey; tenantId: string; apps: readonly AppRegistration[]; lifetimeSeconds: number };
+  /** The key callbacks are signed with, published under `/botframework/v1/.well-known/`. */
+  callbackKey: SigningKey;
+  /** For recording downloads. */
+  resources: GraphResources;
   maxBodyBytes: number;
 }
 
@@ -49,7 +55,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
     const firstSegment = path.split('/')[1] ?? '';
     try {
       if (firstSegment === '_simulator') {
-        await serveControl(req, res, path.slice('/_simulator'.length), deps, correlation);
+        await serveControl(req, res, path.slice('/_simulator'.length), new URLSearchParams(rawQuery), deps, correlation);
         return;
       }
       const version = VERSIONS.find((v) => v === firstSegment);
@@ -88,6 +94,24 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
         sendJson(res, outcome.response, correlationHeaders(correlation));
         return;
       }
+      if (isCallbackKeyPath(path)) {
+        if (method !== 'GET') throw new GraphHttpError(405, 'MethodNotAllowed', `Only GET is allowed on ${path}.`);
+        const openId = path.replace(/\/+$/, '').toLowerCase() === CALLBACK_OPENID_PATH.toLowerCase();
+        sendJson(
+          res,
+          {
+            status: 200,
+            headers: { 'Cache-Control': 'max-age=86400, public' },
+            body: openId ? callbackOpenIdConfiguration(origin) : { keys: [deps.callbackKey.publicJwk] },
+          },
+          { 'x-ms-request-id': correlation.requestId },
+        );
+        return;
+      }
+      if (firstSegment === 'recordings') {
+        serveRecording(res, path, method, headers, deps.resources);
+        return;
+      }
       if (isIdentityPath(path)) {
         const body = await readBody(req, deps.maxBodyBytes);
         const answer = await handleIdentityRequest({ method, path, headers, body, origin }, { ...deps.identity, origins: deps.origins });
@@ -124,6 +148,7 @@ async function serveControl(
   req: IncomingMessage,
   res: ServerResponse,
   subPath: string,
+  query: URLSearchParams,
   deps: RequestHandlerDeps,
   correlation: Correlation,
 ): Promise<void> {
@@ -139,8 +164,31 @@ async function serveControl(
       throw badRequest('The control request body must be JSON.');
     }
   }
-  const response = await handleControlRequest(deps.control, (req.method ?? 'GET').toUpperCase(), subPath, body);
+  const response = await handleControlRequest(deps.control, (req.method ?? 'GET').toUpperCase(), subPath, body, query);
   sendJson(res, response, correlationHeaders(correlation));
+}
+
+/** A recordResponse recording: `GET /recordings/{id}` with `Authorization: Bearer <recordingAccessToken>`. */
+function serveRecording(
+  res: ServerResponse,
+  path: string,
+  method: string,
+  headers: Readonly<Record<string, string>>,
+  resources: GraphResources,
+): void {
+  const id = path.split('/')[2] ?? '';
+  const recording = resources.recording(id);
+  if (method !== 'GET') throw new GraphHttpError(405, 'MethodNotAllowed', 'Only GET is allowed on a recording.');
+  if (!recording) throw new GraphHttpError(404, 'itemNotFound', `No recording '${id}'.`);
+  const presented = Buffer.from(/^Bearer\s+(.+)$/i.exec(headers['authorization'] ?? '')?.[1]?.trim() ?? '');
+  const expected = Buffer.from(recording.accessToken);
+  if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
+    throw new GraphHttpError(401, 'InvalidAuthenticationToken', 'The recording needs its recordingAccessToken as a bearer token.', {
+      'WWW-Authenticate': 'Bearer',
+    });
+  }
+  res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': recording.bytes.length });
+  res.end(recording.bytes);
 }
 
 function originOf(host: string | undefined, deps: RequestHandlerDeps): string {

@@ -85,6 +85,39 @@ export interface ResourceOptions {
   now: () => Date;
   /** Delay before a created call moves from `establishing` to `established`. */
   callEstablishDelayMs: number;
+  /** Where call notifications go (the platform's signed, queued delivery). Default none: nothing is sent. */
+  callbacks?: CallbackSink;
+}
+
+/** Who a call's notifications go to: the call's callback URL, signed for the owning app in its tenant. */
+export interface CallbackTarget {
+  callId: string;
+  callbackUri: string;
+  tenantId: string;
+  /** The client id of the app registration that created or owns the call: the token's `aud`. */
+  audience: string;
+}
+
+/** Accepts one commsNotification for delivery; the sink wraps it in the commsNotifications envelope. */
+export interface CallbackSink {
+  notify(target: CallbackTarget, notification: Record<string, unknown>): void;
+}
+
+/** An incoming call put in front of an app through the control surface. */
+export interface IncomingCallInput {
+  callbackUri: string;
+  /** Client id of the app the call is for (the call's target and the owner of its notifications). */
+  appId: string;
+  tenantId: string;
+  /** The caller: an identitySet, or a participantInfo. Default a simulated user. */
+  source?: Record<string, unknown>;
+  requestedModalities?: readonly string[];
+}
+
+/** A recording a recordResponse operation made, downloadable with its access token. */
+export interface StoredRecording {
+  accessToken: string;
+  bytes: Buffer;
 }
 
 /** What the resource modules hand to the platform. */
@@ -100,6 +133,12 @@ export interface GraphResources {
   loadFixtures(source: string | object, options?: { merge?: boolean }): number;
   /** Read-only views for tests and benchmarks. */
   snapshot(): { calls: readonly unknown[]; callRecords: readonly unknown[] };
+  /** Creates a call in state `incoming` and notifies its callback (`created`); returns its id. */
+  injectIncomingCall(input: IncomingCallInput): string;
+  /** A DTMF tone on a call that subscribed to tones (`updated` with `toneInfo`); returns its sequenceId, throws GraphHttpError otherwise. */
+  injectTone(callId: string, tone: string): number;
+  /** The recording behind a recordOperation's `recordingLocation`, by its id. */
+  recording(id: string): StoredRecording | undefined;
   /** Stops timers (pending state transitions). */
   close(): void;
 }

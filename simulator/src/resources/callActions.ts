@@ -1,14 +1,17 @@
 import type { Route, SimRequest, SimResponse } from '../types.js';
-import { badRequest, forbidden } from './errors.js';
+import { badRequest, describe, forbidden } from './errors.js';
 import { hostingOf } from './data/fixtures.js';
-import { callNotFound, endLater, establishLater, newId, stateOf, visibleCall, type CallDeps } from './callModel.js';
+import { randomBytes } from 'node:crypto';
+import { callNotFound, endLater, endNow, establishLater, newId, stateOf, visibleCall, type CallDeps } from './callModel.js';
+import { liveOf, notifyOperation, notifyRoster } from './callNotifications.js';
+import { resultInfo, startOperation, type OperationSpec } from './operations.js';
 import { readQueryOptions } from './odata/query.js';
 import { ANY_CALLS_PERMISSION, Permission } from './roles.js';
 import type { Json, StoredCall } from './store.js';
 import {
+  callbackUrl,
   clientContext,
   enumValue,
-  httpsUrl,
   invitationParticipantInfo,
   isObject,
   mediaConfig,
@@ -28,6 +31,17 @@ export const REDIRECT_MAX_TARGETS = 25;
 export const PLAY_PROMPT_MAX_PROMPTS = 20;
 const STOP_TONES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#', 'A', 'B', 'C', 'D'];
 const RECORDING_STATUSES = ['notRecording', 'recording', 'failed'];
+/** Graph's `tone` enum (CSDL). */
+const DTMF_TONES = [
+  ...['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].map((d) => `tone${d}`),
+  'star',
+  'pound',
+  'a',
+  'b',
+  'c',
+  'd',
+  'flash',
+];
 
 interface ActionContext {
   req: SimRequest;
@@ -44,32 +58,32 @@ interface ActionSpec {
   states: readonly string[];
   /** Media actions that the service plays or records itself; app-hosted calls must do this in their own media stack. */
   serviceHostedOnly?: boolean;
+  /** Actions on the app's own media stream (screen sharing). */
+  appHostedOnly?: boolean;
   run(ctx: ActionContext): SimResponse;
 }
 
-function operation(ctx: ActionContext, type: string, status: 'running' | 'completed', extra: Json = {}): SimResponse {
-  const id = newId();
-  const op: Json = {
-    '@odata.type': `#microsoft.graph.${type}`,
-    id,
-    status,
-    clientContext: clientContext(ctx.body['clientContext']),
-    resultInfo: status === 'completed' ? { code: 200, subcode: 0, message: null } : null,
-    ...extra,
-  };
-  ctx.call.operations.set(id, op);
-  if (status === 'running') {
-    ctx.deps.calls.later(ctx.call, ctx.deps.delayMs, () => {
-      if (op['status'] !== 'running') return;
-      op['status'] = 'completed';
-      op['resultInfo'] = { code: 200, subcode: 0, message: null };
-    });
-  }
-  return {
-    status: 200,
-    headers: { Location: `${ctx.req.baseUrl}/communications/calls/${ctx.call.id}/operations/${id}` },
-    body: { ...op },
-  };
+function operation(ctx: ActionContext, spec: Omit<OperationSpec, 'clientContext'>): SimResponse {
+  return startOperation(ctx.req, ctx.deps, ctx.call, { ...spec, clientContext: clientContext(ctx.body['clientContext']) });
+}
+
+/** A downloadable stand-in for a recording: a short silent 8 kHz 16-bit mono WAV. */
+function silentWav(): Buffer {
+  const samples = 800;
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0, 'ascii');
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8, 'ascii');
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20);
+  wav.writeUInt16LE(1, 22);
+  wav.writeUInt32LE(8000, 24);
+  wav.writeUInt32LE(16000, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36, 'ascii');
+  wav.writeUInt32LE(samples * 2, 40);
+  return wav;
 }
 
 function requireAccessMediaFor(req: SimRequest, config: Json): void {
@@ -99,7 +113,7 @@ const ACTIONS: readonly ActionSpec[] = [
     states: ['incoming'],
     run(ctx) {
       const { body, call, req } = ctx;
-      if (body['callbackUri'] !== undefined && body['callbackUri'] !== null) httpsUrl(body['callbackUri'], 'callbackUri');
+      if (body['callbackUri'] !== undefined && body['callbackUri'] !== null) callbackUrl(body['callbackUri'], 'callbackUri');
       const config = mediaConfig(body['mediaConfig'], 'mediaConfig');
       requireAccessMediaFor(req, config);
       const accepted = modalities(body['acceptedModalities'], 'acceptedModalities', req.version, [
@@ -136,10 +150,9 @@ const ACTIONS: readonly ActionSpec[] = [
         body['reason'] === undefined || body['reason'] === null
           ? 'none'
           : enumValue(body['reason'], 'reason', ['none', 'busy', 'forbidden'], true);
-      if (body['callbackUri'] !== undefined && body['callbackUri'] !== null) httpsUrl(body['callbackUri'], 'callbackUri');
-      call.resource['state'] = 'terminated';
-      call.resource['resultInfo'] = { code: reason === 'busy' ? 486 : 603, subcode: 0, message: `Rejected: ${reason}` };
-      deps.calls.remove(call.id);
+      if (body['callbackUri'] !== undefined && body['callbackUri'] !== null) callbackUrl(body['callbackUri'], 'callbackUri');
+      if (body['callbackUri'] !== undefined && body['callbackUri'] !== null) call.resource['callbackUri'] = body['callbackUri'];
+      endNow(deps, call, { code: reason === 'busy' ? 486 : 603, subcode: 0, message: `Rejected: ${reason}` });
       return { status: 202 };
     },
   },
@@ -159,8 +172,9 @@ const ACTIONS: readonly ActionSpec[] = [
       }
       targets.forEach((t, i) => invitationParticipantInfo(t, `targets[${i}]`));
       optionalInteger(body['timeout'], 'timeout', 15, 90);
-      if (body['callbackUri'] !== undefined && body['callbackUri'] !== null) httpsUrl(body['callbackUri'], 'callbackUri');
-      endLater(deps, call, 'redirecting', { code: 200, subcode: 0, message: 'The call was redirected.' });
+      if (body['callbackUri'] !== undefined && body['callbackUri'] !== null) callbackUrl(body['callbackUri'], 'callbackUri');
+      if (body['callbackUri'] !== undefined && body['callbackUri'] !== null) call.resource['callbackUri'] = body['callbackUri'];
+      endLater(deps, call, 'redirecting', { code: 200, subcode: 0, message: 'The call was redirected.' }, false);
       return { status: 202 };
     },
   },
@@ -188,7 +202,7 @@ const ACTIONS: readonly ActionSpec[] = [
     serviceHostedOnly: true,
     run(ctx) {
       prompts(ctx.body['prompts'], 'prompts', 1, PLAY_PROMPT_MAX_PROMPTS);
-      return operation(ctx, 'playPromptOperation', 'running');
+      return operation(ctx, { type: 'playPromptOperation', status: 'running' });
     },
   },
   {
@@ -220,7 +234,20 @@ const ACTIONS: readonly ActionSpec[] = [
         tones.forEach((t, i) => enumValue(t, `stopTones[${i}]`, STOP_TONES));
       }
       clientContext(body['clientContext']);
-      return operation(ctx, 'recordOperation', 'running', { recordingLocation: null, recordingAccessToken: null });
+      const origin = new URL(ctx.req.baseUrl).origin;
+      return operation(ctx, {
+        type: 'recordOperation',
+        status: 'running',
+        extra: { recordingLocation: null, recordingAccessToken: null },
+        subcode: 8515,
+        message: 'Action completed, max record duration reached.',
+        completion: () => {
+          const recordingId = newId();
+          const accessToken = randomBytes(24).toString('base64url');
+          ctx.deps.recordings.put(recordingId, { accessToken, bytes: silentWav() });
+          return { recordingLocation: `${origin}/recordings/${recordingId}`, recordingAccessToken: accessToken };
+        },
+      });
     },
   },
   {
@@ -230,7 +257,9 @@ const ACTIONS: readonly ActionSpec[] = [
     run(ctx) {
       clientContext(ctx.body['clientContext']);
       ctx.call.muted = true;
-      return operation(ctx, 'muteParticipantOperation', 'completed');
+      const res = operation(ctx, { type: 'muteParticipantOperation', status: 'completed' });
+      notifyRoster(ctx.deps.callbacks, ctx.call, [], true);
+      return res;
     },
   },
   {
@@ -240,7 +269,9 @@ const ACTIONS: readonly ActionSpec[] = [
     run(ctx) {
       clientContext(ctx.body['clientContext']);
       ctx.call.muted = false;
-      return operation(ctx, 'unmuteParticipantOperation', 'completed');
+      const res = operation(ctx, { type: 'unmuteParticipantOperation', status: 'completed' });
+      notifyRoster(ctx.deps.callbacks, ctx.call, [], true);
+      return res;
     },
   },
   {
@@ -253,7 +284,9 @@ const ACTIONS: readonly ActionSpec[] = [
       const status = enumValue(ctx.body['status'], 'status', RECORDING_STATUSES);
       clientContext(ctx.body['clientContext']);
       ctx.call.recordingStatus = status;
-      return operation(ctx, 'updateRecordingStatusOperation', 'completed');
+      const res = operation(ctx, { type: 'updateRecordingStatusOperation', status: 'completed' });
+      notifyRoster(ctx.deps.callbacks, ctx.call, [], true);
+      return res;
     },
   },
   {
@@ -262,8 +295,8 @@ const ACTIONS: readonly ActionSpec[] = [
     states: ['established'],
     serviceHostedOnly: true,
     run(ctx) {
-      clientContext(ctx.body['clientContext']);
-      return operation(ctx, 'subscribeToToneOperation', 'completed');
+      liveOf(ctx.call).toneSubscribed = true;
+      return operation(ctx, { type: 'subscribeToToneOperation', status: 'completed' });
     },
   },
   {
@@ -288,10 +321,54 @@ const ACTIONS: readonly ActionSpec[] = [
           (type === '#microsoft.graph.playPromptOperation' || type === '#microsoft.graph.recordOperation')
         ) {
           op['status'] = 'failed';
-          op['resultInfo'] = { code: 400, subcode: 8508, message: 'The operation was cancelled.' };
+          op['resultInfo'] = resultInfo(400, 8508, 'The operation was cancelled.');
+          notifyOperation(ctx.deps.callbacks, ctx.call, op);
         }
       }
-      return operation(ctx, 'cancelMediaProcessingOperation', 'completed');
+      return operation(ctx, { type: 'cancelMediaProcessingOperation', status: 'completed' });
+    },
+  },
+  {
+    name: 'sendDtmfTones',
+    parameters: ['tones', 'delayBetweenTonesMs', 'clientContext'],
+    states: ['established'],
+    run(ctx) {
+      const tones = ctx.body['tones'];
+      if (!Array.isArray(tones) || tones.length === 0) {
+        throw badRequest(
+          `Invalid request body: 'tones' must be a non-empty array of tones (tone0 to tone9, star, pound, a to d, flash), got ${describe(tones)}.`,
+        );
+      }
+      tones.forEach((t, i) => enumValue(t, `tones[${i}]`, DTMF_TONES));
+      optionalInteger(ctx.body['delayBetweenTonesMs'], 'delayBetweenTonesMs', 0, 2_147_483_647);
+      return operation(ctx, {
+        type: 'sendDtmfTonesOperation',
+        status: 'running',
+        extra: { completionReason: null },
+        completion: () => ({ completionReason: 'completedSuccessfully' }),
+      });
+    },
+  },
+  {
+    name: 'changeScreenSharingRole',
+    parameters: ['role'],
+    states: ['established'],
+    appHostedOnly: true,
+    run(ctx) {
+      if (ctx.body['role'] === undefined || ctx.body['role'] === null) {
+        throw badRequest("Invalid request body: 'role' (viewer or sharer) is required.");
+      }
+      liveOf(ctx.call).screenSharingRole = enumValue(ctx.body['role'], 'role', ['viewer', 'sharer']) as 'viewer' | 'sharer';
+      notifyRoster(ctx.deps.callbacks, ctx.call, [], true);
+      return { status: 202 };
+    },
+  },
+  {
+    name: 'addLargeGalleryView',
+    parameters: ['clientContext'],
+    states: ['established'],
+    run(ctx) {
+      return operation(ctx, { type: 'addLargeGalleryViewOperation', status: 'running', httpStatus: 202 });
     },
   },
 ];
@@ -317,6 +394,9 @@ export function createCallActionRoutes(deps: CallDeps): Route[] {
       }
       if (spec.serviceHostedOnly && call.hosting !== 'serviceHosted') {
         throw badRequest(`The action '${spec.name}' is only supported for calls with service-hosted media.`);
+      }
+      if (spec.appHostedOnly && call.hosting !== 'appHosted') {
+        throw badRequest(`The action '${spec.name}' is only supported for calls with app-hosted media.`);
       }
       return spec.run({ req, call, body, deps });
     },

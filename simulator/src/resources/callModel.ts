@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { SimRequest } from '../types.js';
+import type { CallbackSink, SimRequest, StoredRecording } from '../types.js';
+import { liveOf, notifyCall, notifyRoster, participantFrom } from './callNotifications.js';
 import { notFound } from './errors.js';
 import type { CallStore, Json, StoredCall } from './store.js';
 
@@ -8,6 +9,29 @@ export interface CallDeps {
   /** Delay of every simulated state change (establishing -> established, terminating -> gone, operations completing). */
   delayMs: number;
   now: () => Date;
+  /** Where call notifications go; none in resource-only tests. */
+  callbacks?: CallbackSink;
+  /** Recordings made by recordResponse, by id (bounded by the caller). */
+  recordings: RecordingStore;
+}
+
+/** Recordings kept for download; the oldest go first beyond the capacity. */
+export class RecordingStore {
+  private readonly byId = new Map<string, StoredRecording>();
+  constructor(private readonly capacity = 100) {}
+
+  put(id: string, recording: StoredRecording): void {
+    this.byId.set(id, recording);
+    while (this.byId.size > this.capacity) this.byId.delete(this.byId.keys().next().value as string);
+  }
+
+  get(id: string): StoredRecording | undefined {
+    return this.byId.get(id);
+  }
+
+  clear(): void {
+    this.byId.clear();
+  }
 }
 
 export const CALL_PROPERTIES_V1 = [
@@ -79,25 +103,68 @@ export function newId(): string {
   return randomUUID();
 }
 
-/** Moves the call to `established` after the configured delay, with active audio. */
+export interface CallResult {
+  code: number;
+  subcode: number;
+  message: string;
+}
+
+/**
+ * Notifies `establishing` now and moves the call to `established` after the configured delay, with active
+ * audio and a roster of the bot and the other side (targets of an outgoing call, the caller of an incoming one).
+ */
 export function establishLater(deps: CallDeps, call: StoredCall): void {
+  notifyCall(deps.callbacks, call, 'updated', { state: 'establishing', ...meetingFields(call) });
   deps.calls.later(call, deps.delayMs, () => {
     call.resource['state'] = 'established';
     call.resource['mediaState'] = { audio: 'active' };
+    notifyCall(deps.callbacks, call, 'updated', { state: 'established', ...meetingFields(call) });
+    const live = liveOf(call);
+    const others =
+      call.resource['direction'] === 'incoming'
+        ? [call.resource['source']]
+        : Array.isArray(call.resource['targets'])
+          ? (call.resource['targets'] as unknown[])
+          : [];
+    live.others = others.filter(isJson).map((info, i) => participantFrom(info, i + 2));
+    notifyRoster(deps.callbacks, call, live.others, true);
   });
 }
 
-/** Ends the call: `terminating` now, then gone (404) after the configured delay, with the given result. */
-export function endLater(
-  deps: CallDeps,
-  call: StoredCall,
-  state: string,
-  result: { code: number; subcode: number; message: string },
-): void {
+/** On a meeting join Graph repeats the call's id, chatInfo and meetingInfo in its state notifications. */
+function meetingFields(call: StoredCall): Json {
+  if (!isJson(call.resource['meetingInfo'])) return {};
+  return { id: call.id, chatInfo: call.resource['chatInfo'] ?? null, meetingInfo: call.resource['meetingInfo'] };
+}
+
+/** Ends the call at once: `deleted` with state `terminated` and the result, then gone (404). */
+export function endNow(deps: CallDeps, call: StoredCall, result: CallResult): void {
+  call.resource['state'] = 'terminated';
+  call.resource['resultInfo'] = result;
+  notifyCall(deps.callbacks, call, 'deleted', { state: 'terminated', resultInfo: wireResult(result) });
+  deps.calls.remove(call.id);
+}
+
+/**
+ * Ends the call: `state` now (notified as `updated` when `announce`), then `deleted`/`terminated` with the
+ * result and gone (404) after the configured delay.
+ */
+export function endLater(deps: CallDeps, call: StoredCall, state: string, result: CallResult, announce = true): void {
   call.resource['state'] = state;
-  deps.calls.later(call, deps.delayMs, () => {
-    call.resource['state'] = 'terminated';
-    call.resource['resultInfo'] = result;
-    deps.calls.remove(call.id);
-  });
+  if (announce) notifyCall(deps.callbacks, call, 'updated', { state });
+  deps.calls.later(call, deps.delayMs, () => endNow(deps, call, result));
+}
+
+/** A call-level resultInfo as Graph sends it in a notification: code and subcode as strings. */
+function wireResult(result: CallResult): Json {
+  return {
+    '@odata.type': '#microsoft.graph.resultInfo',
+    code: String(result.code),
+    subcode: String(result.subcode),
+    message: result.message,
+  };
+}
+
+function isJson(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -7,7 +7,7 @@ import { applySelect, parseSelect, selectContext } from './odata/select.js';
 import { ANY_CALLS_PERMISSION, CREATE_CALL_PERMISSIONS, Permission } from './roles.js';
 import type { Json, StoredCall } from './store.js';
 import {
-  httpsUrl,
+  callbackUrl,
   identitySet,
   invitationParticipantInfo,
   isObject,
@@ -76,7 +76,7 @@ export function validateCreateCall(req: SimRequest): ValidCall {
   if (body['direction'] !== undefined && body['direction'] !== 'outgoing') {
     throw badRequest(`Invalid request body: 'direction' of a created call can only be 'outgoing', got ${describe(body['direction'])}.`);
   }
-  httpsUrl(body['callbackUri'], 'callbackUri');
+  callbackUrl(body['callbackUri'], 'callbackUri');
   const config = mediaConfig(body['mediaConfig'], 'mediaConfig');
   modalities(body['requestedModalities'], 'requestedModalities', req.version);
   optionalString(body['subject'], 'subject');
@@ -262,36 +262,6 @@ export function createCallRoutes(deps: CallDeps): Route[] {
     },
   };
 
-  const participants: Route = {
-    method: 'GET',
-    pattern: '/communications/calls/{id}/participants',
-    name: 'calls.participants',
-    anyOfRoles: ANY_CALLS_PERMISSION,
-    throttleKeys: () => ['calls'],
-    handle(req, params) {
-      readQueryOptions(req, [], "a call's participants");
-      const id = params['id'] ?? '';
-      const call = visibleCall(deps, req, id, true) ?? callNotFound(id);
-      const self: Json = {
-        '@odata.type': '#microsoft.graph.participant',
-        id: call.resource['myParticipantId'] ?? null,
-        info:
-          call.resource['direction'] === 'incoming'
-            ? ((call.resource['targets'] as Json[] | undefined)?.[0] ?? null)
-            : call.resource['source'],
-        isMuted: call.muted,
-        isInLobby: false,
-        mediaStreams: [],
-        metadata: null,
-        recordingInfo: { initiator: null, recordingStatus: call.recordingStatus },
-      };
-      return {
-        status: 200,
-        body: { '@odata.context': `${req.baseUrl}/$metadata#communications/calls('${id}')/participants`, value: [self] },
-      };
-    },
-  };
-
   const operation: Route = {
     method: 'GET',
     pattern: '/communications/calls/{id}/operations/{operationId}',
@@ -312,5 +282,5 @@ export function createCallRoutes(deps: CallDeps): Route[] {
     },
   };
 
-  return [list, get, create, hangUp, participants, operation];
+  return [list, get, create, hangUp, operation];
 }

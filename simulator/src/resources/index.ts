@@ -1,5 +1,9 @@
-import type { GraphResources, ResourceOptions, Route } from '../types.js';
+import { GraphHttpError } from '../types.js';
+import type { GraphResources, IncomingCallInput, ResourceOptions, Route } from '../types.js';
 import { createCallActionRoutes } from './callActions.js';
+import { newId, RecordingStore } from './callModel.js';
+import { liveOf, notifyCall } from './callNotifications.js';
+import { createParticipantRoutes } from './participants.js';
 import { createCallRecordRoutes } from './callRecords.js';
 import { createCallRoutes } from './calls.js';
 import { generateCalls } from './data/calls.js';
@@ -7,6 +11,7 @@ import { readFixtures } from './data/fixtures.js';
 import { generateCallRecords } from './data/generator.js';
 import { SkipTokens } from './odata/paging.js';
 import { CallRecordStore, CallStore } from './store.js';
+import type { Json, StoredCall } from './store.js';
 
 export { BUNDLED_FIXTURES } from './data/fixtures.js';
 
@@ -31,6 +36,75 @@ function validate(options: ResourceOptions): void {
   if (problems.length) throw new RangeError(`Invalid simulator resource options: ${problems.join('; ')}`);
 }
 
+/** How long an injected incoming call waits for answer, reject or redirect (Graph: 15 s). */
+export const INCOMING_TIMEOUT_MS = 15_000;
+
+/** Graph's `tone` enum. */
+const TONES = [...['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'].map((d) => `tone${d}`), 'star', 'pound', 'a', 'b', 'c', 'd', 'flash'];
+
+function incomingCall(input: IncomingCallInput): StoredCall {
+  const id = newId();
+  // The caller as an identitySet (`{user: {...}}`) or already as the participantInfo the call carries.
+  const given = input.source;
+  const wrapped: Json | undefined =
+    given === undefined
+      ? undefined
+      : 'identity' in given
+        ? given
+        : { '@odata.type': '#microsoft.graph.participantInfo', identity: given, region: null, languageId: null };
+  const source: Json = wrapped ?? {
+    '@odata.type': '#microsoft.graph.participantInfo',
+    identity: {
+      '@odata.type': '#microsoft.graph.identitySet',
+      user: { '@odata.type': '#microsoft.graph.identity', id: newId(), displayName: 'Simulated Caller' },
+    },
+    region: 'westus',
+    languageId: 'en-US',
+  };
+  const resource: Json = {
+    '@odata.type': '#microsoft.graph.call',
+    id,
+    state: 'incoming',
+    direction: 'incoming',
+    callbackUri: input.callbackUri,
+    subject: null,
+    source,
+    targets: [
+      {
+        '@odata.type': '#microsoft.graph.invitationParticipantInfo',
+        identity: {
+          '@odata.type': '#microsoft.graph.identitySet',
+          application: { '@odata.type': '#microsoft.graph.identity', id: input.appId, displayName: null },
+        },
+      },
+    ],
+    requestedModalities: input.requestedModalities ? [...input.requestedModalities] : ['audio'],
+    mediaConfig: null,
+    chatInfo: null,
+    meetingInfo: null,
+    tenantId: input.tenantId,
+    callOptions: null,
+    myParticipantId: newId(),
+    callChainId: newId(),
+    mediaState: null,
+    resultInfo: null,
+    toneInfo: null,
+    transcription: null,
+    incomingContext: null,
+    callRoutes: [],
+  };
+  return {
+    id,
+    ownerAppId: input.appId,
+    resource,
+    hosting: 'none',
+    muted: false,
+    recordingStatus: 'notRecording',
+    operations: new Map(),
+    timers: new Set(),
+  };
+}
+
 /** Builds the calls and call-records resources over a generated, seeded data set. */
 export function createGraphResources(options: ResourceOptions): GraphResources {
   validate(options);
@@ -45,16 +119,67 @@ export function createGraphResources(options: ResourceOptions): GraphResources {
   };
   generate();
 
-  const callDeps = { calls, delayMs: options.callEstablishDelayMs, now: options.now };
+  const recordings = new RecordingStore();
+  const callDeps = {
+    calls,
+    delayMs: options.callEstablishDelayMs,
+    now: options.now,
+    recordings,
+    ...(options.callbacks ? { callbacks: options.callbacks } : {}),
+  };
   const routes: Route[] = [
     ...createCallRoutes(callDeps),
     ...createCallActionRoutes(callDeps),
+    ...createParticipantRoutes(callDeps),
     ...createCallRecordRoutes({ records, tokens, now: options.now }),
   ];
 
   return {
     routes,
-    reset: generate,
+    reset() {
+      recordings.clear();
+      generate();
+    },
+    injectIncomingCall(input) {
+      const call = incomingCall(input);
+      calls.put(call);
+      // Graph gives the bot 15 s to answer, reject or redirect; an unanswered call ends (408, no answer).
+      calls.later(call, INCOMING_TIMEOUT_MS, () => {
+        if (call.resource['state'] !== 'incoming') return;
+        call.resource['state'] = 'terminated';
+        call.resource['resultInfo'] = { code: 408, subcode: 0, message: 'The incoming call was not answered in time.' };
+        notifyCall(options.callbacks, call, 'deleted', {
+          state: 'terminated',
+          resultInfo: {
+            '@odata.type': '#microsoft.graph.resultInfo',
+            code: '408',
+            subcode: '0',
+            message: 'The incoming call was not answered in time.',
+          },
+        });
+        calls.remove(call.id);
+      });
+      const { id: _id, ...fields } = call.resource;
+      notifyCall(options.callbacks, call, 'created', { id: call.id, ...fields });
+      return call.id;
+    },
+    injectTone(callId, tone) {
+      const call = calls.get(callId);
+      if (!call || call.resource['state'] !== 'established') {
+        throw new GraphHttpError(404, 'itemNotFound', `No established call '${callId}' to send a tone on.`);
+      }
+      const live = liveOf(call);
+      if (!live.toneSubscribed) {
+        throw new GraphHttpError(409, 'Conflict', `The call '${callId}' has not subscribed to tones (POST .../subscribeToTone first).`);
+      }
+      if (!TONES.includes(tone)) throw new GraphHttpError(400, 'BadRequest', `tone must be one of ${TONES.join(', ')}, got '${tone}'.`);
+      live.toneSequence += 1;
+      const toneInfo = { '@odata.type': '#microsoft.graph.toneInfo', sequenceId: live.toneSequence, tone };
+      call.resource['toneInfo'] = toneInfo;
+      notifyCall(options.callbacks, call, 'updated', { state: 'established', toneInfo });
+      return live.toneSequence;
+    },
+    recording: (id) => recordings.get(id),
     loadFixtures(source, loadOptions) {
       const set = readFixtures(source);
       if (!loadOptions?.merge) {

@@ -33,6 +33,27 @@ export interface StoredCall {
   recordingStatus: string;
   operations: Map<string, Json>;
   timers: Set<ReturnType<typeof setTimeout>>;
+  /** Notification and roster state, made on first use (generated and fixture calls start without it). */
+  live?: LiveCallState;
+}
+
+/** What a live call tracks for its notifications: counters the receiver orders by, and the roster beyond the bot. */
+export interface LiveCallState {
+  /** The last `@odata.etag` number sent; every notification of the call takes the next one. */
+  etag: number;
+  /** The last roster update's sequence number (`rosterSequenceNumber`). */
+  rosterSequence: number;
+  /** The roster update that last changed the bot itself. */
+  selfSequence: number;
+  /** The bot's role after changeScreenSharingRole; a sharer sends a screen-sharing stream. */
+  screenSharingRole?: 'viewer' | 'sharer';
+  /** The last `toneInfo.sequenceId`. */
+  toneSequence: number;
+  toneSubscribed: boolean;
+  /** Participants other than the bot itself, in join order. */
+  others: Json[];
+  /** The participant hearing hold music (one at a time). */
+  heldParticipantId?: string;
 }
 
 export function compareRecords(a: StoredCallRecord, b: StoredCallRecord): number {

@@ -76,6 +76,25 @@ export function httpsUrl(value: unknown, path: string): string {
   return text;
 }
 
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * A callback URL: https as Graph demands, or (a simulator-only allowance for test receivers) http on a
+ * loopback host.
+ */
+export function callbackUrl(value: unknown, path: string): string {
+  const text = requireString(value, path);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    invalid(path, 'an absolute https URL', value);
+  }
+  const loopbackHttp = url.protocol === 'http:' && (LOOPBACK_HOSTS.has(url.hostname) || /^127\./.test(url.hostname));
+  if (url.protocol !== 'https:' && !loopbackHttp) invalid(path, 'an absolute https URL', value);
+  return text;
+}
+
 export function absoluteUrl(value: unknown, path: string): string {
   const text = requireString(value, path);
   try {
