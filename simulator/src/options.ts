@@ -223,8 +223,15 @@ export const DEFAULT_APPS: readonly AppRegistrationOptions[] = Object.freeze([
 /** The gateway's application id URI: the audience of caller tokens. */
 export const GATEWAY_API_AUDIENCE = 'api://comms-graphql';
 
-/** The gateway's default role names (AUTH_ROLE_*): read call records, read calls, place calls. */
-export const GATEWAY_ROLES: readonly string[] = Object.freeze(['CallRecords.Read', 'Calls.Read', 'Calls.Create']);
+/** The gateway's default role names (AUTH_ROLE_*): read call records, read calls, place calls, answer, control and record calls. */
+export const GATEWAY_ROLES: readonly string[] = Object.freeze([
+  'CallRecords.Read',
+  'Calls.Read',
+  'Calls.Create',
+  'Calls.Answer',
+  'Calls.Control',
+  'Calls.Record',
+]);
 
 export const DEFAULT_CALLER_APPS: readonly AppRegistrationOptions[] = Object.freeze([
   {

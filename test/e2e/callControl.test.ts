@@ -247,9 +247,9 @@ describe('established calls', () => {
       { a, b },
     );
     expect(result.errors).toBeUndefined();
-    expect(result.data!['a']!.participants).toHaveLength(1);
+    // The roster holds the application itself and the call's target.
+    expect(result.data!['a']!.participants).toHaveLength(2);
     expect(result.data!['a']!.operations).toEqual([]);
-    // By path: the simulator's route for the roster is being renamed beside this work.
     const rosterGets = graphLog().filter((e) => e.method === 'GET' && /\/participants$/.test(e.path));
     expect(rosterGets).toHaveLength(2);
     expect(rosterGets.every((e) => e.inBatch)).toBe(true);
@@ -322,13 +322,10 @@ describe('callback URL default', () => {
     expect(result.errors).toBeUndefined();
     expect(result.data!.createCall.callbackUri).toBe('https://comms.contoso.com/callbacks/calls');
   });
-
-  // The simulator's default gateway endpoint is http://localhost:<port>, which its callbackUri check refuses today.
-  it.todo("answers a call to the gateway's loopback endpoint without PUBLIC_URL once the simulator accepts http on loopback");
+  // Without PUBLIC_URL (the gateway's own http://localhost:<port>), test/e2e/liveCalls.test.ts follows such calls end to end.
 });
 
-// The simulator does not serve these actions yet (they are being added beside it); enable once it does.
-describe.skip('actions the simulator does not serve yet', () => {
+describe('DTMF, screen sharing, gallery view and participants', () => {
   it('sends DTMF tones and answers the SendDtmfTonesOperation', async () => {
     const id = await establishedCall();
     const operation = await mutate(
