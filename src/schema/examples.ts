@@ -43,10 +43,10 @@ query OneCall($id: ID!) {
   }
 }
 
-# A peer-to-peer call to a Teams user with service-hosted media.
+# A peer-to-peer call to a Teams user with service-hosted media. Without a callbackUri, Graph calls the gateway
+# back, so WatchCall can follow it.
 mutation PlaceCall {
   createCall(input: {
-    callbackUri: "https://bot.contoso.com/callback"
     requestedModalities: [AUDIO]
     targets: [{ identity: { user: { id: "8b081ef6-4792-4def-b2c9-c363a1bf41d5", displayName: "John" } } }]
     mediaConfig: { serviceHosted: { preFetchMedia: [] } }
@@ -55,5 +55,22 @@ mutation PlaceCall {
     state
     myParticipantId
   }
+}
+
+# The call's state now, then after each change, until it ends (graphql-ws on this same URL).
+subscription WatchCall($id: ID!) {
+  callUpdated(id: $id) {
+    id
+    state
+    toneInfo { tone }
+    resultInfo { code subcode message }
+    participants { id isMuted info { identity { user { id displayName } } } }
+    operations { __typename id status clientContext }
+  }
+}
+
+# Calls arriving for the application.
+subscription IncomingCalls {
+  incomingCall { id state source { identity { user { id displayName } } } }
 }
 `;

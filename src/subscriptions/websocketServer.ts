@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
-import { GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, subscribe, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -93,6 +93,12 @@ export function createSubscriptionServer<TContext>(options: SubscriptionServerOp
   const handle = useServer<Record<string, unknown> | undefined, { state?: ConnectionState }>(
     {
       connectionInitWaitTimeout: settings.connectionInitTimeoutMs,
+      // A change the subscriber did not select (a roster update under `{ state }`, the first notification of a call
+      // whose state was read from Graph) would repeat the last answer: it is not sent again.
+      subscribe: async (args) => {
+        const result = await subscribe(args);
+        return Symbol.asyncIterator in result ? distinct(result) : result;
+      },
       async onConnect(ctx) {
         const params = ctx.connectionParams ?? {};
         // Browsers cannot set headers on a WebSocket: the token travels in connection_init. Routers send the
@@ -177,6 +183,21 @@ export function createSubscriptionServer<TContext>(options: SubscriptionServerOp
       return closed;
     },
   };
+}
+
+/** The results of a subscription, each different from the one before it. */
+async function* distinct(results: AsyncGenerator<ExecutionResult>): AsyncGenerator<ExecutionResult> {
+  let last: string | undefined;
+  try {
+    for await (const result of results) {
+      const shown = JSON.stringify(result);
+      if (shown === last) continue;
+      last = shown;
+      yield result;
+    }
+  } finally {
+    await results.return(undefined);
+  }
 }
 
 function tooMany(what: string): GraphQLError {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse, type OperationDefinitionNode } from 'graphql';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { EXAMPLE_OPERATIONS } from '../../src/schema/examples.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
@@ -138,8 +140,37 @@ describe('the README example operations', () => {
     return (await response.json()) as { data?: Record<string, any> | null; errors?: unknown[] };
   }
 
-  it('has the four operations the README shows', () => {
-    expect(operations.map((op) => op.name?.value)).toEqual(['RecentCallRecords', 'NextCallRecords', 'OneCall', 'PlaceCall']);
+  it('has the operations the README shows', () => {
+    expect(operations.map((op) => op.name?.value)).toEqual([
+      'RecentCallRecords',
+      'NextCallRecords',
+      'OneCall',
+      'PlaceCall',
+      'WatchCall',
+      'IncomingCalls',
+    ]);
+  });
+
+  it('follows the call PlaceCall placed with WatchCall over graphql-ws until it is established', async () => {
+    const placed = await run('PlaceCall', {});
+    expect(placed.errors).toBeUndefined();
+    const id = placed.data!.createCall.id as string;
+    const client = createClient({ url: stack.gateway.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+    try {
+      const states: string[] = [];
+      for await (const result of client.iterate<{ callUpdated: { state: string } }>({
+        query: EXAMPLE_OPERATIONS,
+        operationName: 'WatchCall',
+        variables: { id },
+      })) {
+        expect(result.errors).toBeUndefined();
+        states.push(result.data!.callUpdated.state);
+        if (result.data!.callUpdated.state === 'ESTABLISHED') break;
+      }
+      expect(states).toEqual(['ESTABLISHING', 'ESTABLISHED']);
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('pages on from RecentCallRecords with NextCallRecords, as a reader pasting the endCursor would', async () => {
