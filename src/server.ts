@@ -50,6 +50,8 @@ export interface RunningGateway {
   url: string;
   /** Where Graph should POST call notifications (`${PUBLIC_URL}/callbacks/calls`); undefined without a public URL. */
   callbackUrl: string | undefined;
+  /** Open WebSocket connections and running subscriptions, now. */
+  subscriptions(): { connections: number; subscriptions: number };
   port: number;
   graph: GraphClient;
   /** Live calls from Graph's notifications: the event bus and the call-state store (src/live/events.ts). */
@@ -248,6 +250,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   return {
     url: `http://${displayHost.includes(':') ? `[${displayHost}]` : displayHost}:${port}/graphql`,
     callbackUrl,
+    subscriptions: () => subscriptions.stats(),
     port,
     graph,
     live,

@@ -182,7 +182,7 @@ describe('GraphQL subscriptions over graphql-ws', () => {
 describe('subscriptions with caller authentication (AUTH_MODE=jwt)', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ callerApp: 'caller', env: { WS_MAX_CONNECTIONS: '4' } });
+    stack = await startStack({ callerApp: 'caller', env: { WS_MAX_CONNECTIONS: '4', WS_MAX_SUBSCRIPTIONS_PER_CALLER: '2' } });
   });
   afterAll(async () => stack?.stop());
 
@@ -221,7 +221,31 @@ describe('subscriptions with caller authentication (AUTH_MODE=jwt)', () => {
     expect(sub.results[0]?.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
   });
 
+  it('caps one caller across connections with TOO_MANY_SUBSCRIPTIONS, and frees a place when one completes', async () => {
+    const params = { authorization: `Bearer ${stack.callerToken}` };
+    const first = connect(stack, params);
+    const second = connect(stack, params);
+    run(first.client, `subscription { incomingCall { id } }`);
+    run(second.client, `subscription { incomingCall { id } }`);
+    await Promise.all([first.connected, second.connected]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const third = connect(stack, params);
+    const { error } = await run(third.client, `subscription { incomingCall { id } }`).ended;
+    expect(JSON.stringify(error)).toContain('TOO_MANY_SUBSCRIPTIONS');
+    // Another caller is not held back by this one.
+    const otherToken = await stack.simulator.control.mintToken({ app: 'caller-records', roles: ['Calls.Read'] });
+    const other = connect(stack, { authorization: `Bearer ${otherToken}` });
+    const ok = run(other.client, CALL_UPDATED, { id: '2f1a1100-b174-40a0-aba7-0b405e01ed92' });
+    await ok.ended;
+    expect(ok.results[0]?.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
+    // Leave no socket open for the connection-cap test that follows.
+    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    await Promise.all([first, second, third, other].map((c) => c.closed));
+  });
+
   it('refuses connections past WS_MAX_CONNECTIONS at the handshake, and serves again once they close', async () => {
+    // Sockets of earlier tests may still be closing on the server's side.
+    while (stack.gateway.subscriptions().connections > 0) await new Promise((resolve) => setTimeout(resolve, 10));
     const sockets = Array.from({ length: 4 }, () => new WebSocket(wsUrl(stack), 'graphql-transport-ws'));
     await Promise.all(sockets.map((s) => new Promise((resolve) => s.on('open', resolve))));
     const refused = new WebSocket(wsUrl(stack), 'graphql-transport-ws');
