@@ -7,7 +7,7 @@ import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
 } from '@apollo/server/plugin/landingPage/default';
-import { createAuthorizationPlugin, createCallerAuthentication } from './auth/index.js';
+import { createAuthorizationPlugin, createCallerAuthentication, type Caller } from './auth/index.js';
 import { createCallbackEndpoint } from './callbacks/index.js';
 import type { GraphQLError } from 'graphql';
 import type { GatewayConfig } from './config/index.js';
@@ -145,6 +145,20 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   });
   await apollo.start();
 
+  /** One operation's context, over HTTP or WebSocket. */
+  const contextFor = (caller: Caller, requestId: string): GatewayContext =>
+    createOperationContext({
+      graph,
+      codec,
+      paging: config.paging,
+      requestId,
+      logger,
+      caller,
+      operationTimeoutMs: config.operationTimeoutMs,
+      callbackUrl,
+      live,
+    });
+
   const graphql = createGraphQLHandler<GatewayContext>({
     apollo,
     maxBodyBytes: security.maxBodyBytes,
@@ -168,17 +182,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
           );
         throw error;
       }
-      return createOperationContext({
-        graph,
-        codec,
-        paging: config.paging,
-        requestId,
-        logger,
-        caller,
-        operationTimeoutMs: config.operationTimeoutMs,
-        callbackUrl,
-        live,
-      });
+      return contextFor(caller, requestId);
     },
   });
 
@@ -197,19 +201,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     callers,
     settings: config.subscriptions,
     logger,
-    createContext: (caller, requestId) =>
-      createOperationContext({
-        graph,
-        codec,
-        paging: config.paging,
-        requestId,
-        logger,
-        caller,
-        // A subscription's Graph work is its first read; each later event comes from a callback.
-        operationTimeoutMs: config.operationTimeoutMs,
-        callbackUrl,
-        live,
-      }),
+    // A subscription's Graph work is its first read, within the operation timeout; later events come from callbacks.
+    createContext: contextFor,
   });
 
   // HTTP routes.

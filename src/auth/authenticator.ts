@@ -3,12 +3,13 @@
  * issuer, audience, `exp`/`nbf` with a clock tolerance), then its `roles` (and `scp`) mapped to the
  * gateway's permissions. Keys are cached; an unknown `kid` refetches the JWKS at most once per cooldown.
  */
-import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, customFetch, jwtVerify, type JWTPayload } from 'jose';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { JwtAuthSettings, Permission } from '../config/security.js';
 import type { Logger } from '../observability/logger.js';
 import { ANONYMOUS, type Caller } from './caller.js';
 import { keysUnavailable, unauthenticated } from './errors.js';
+import { describeFailure } from './jwtFailure.js';
 
 export interface CallerAuthentication {
   /** Resolves the caller of a request from its Authorization header, or throws UNAUTHENTICATED (401). */
@@ -89,25 +90,6 @@ export function jwtAuthentication(settings: ResolvedJwtAuth, logger: Logger): Ca
     },
     close: () => agent.close(),
   };
-}
-
-/** A caller-safe reason, or undefined when the failure was ours (JWKS unreachable or invalid), not the token's. */
-function describeFailure(error: unknown): string | undefined {
-  if (error instanceof errors.JWTExpired) return 'it has expired';
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'aud') return 'it was issued for another audience';
-    if (error.claim === 'iss') return 'it was issued by another issuer';
-    if (error.claim === 'nbf') return 'it is not valid yet';
-    return `its "${error.claim}" claim is missing or invalid`;
-  }
-  if (error instanceof errors.JOSEAlgNotAllowed) return 'its signature algorithm is not accepted';
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'its signature does not verify';
-  if (error instanceof errors.JWKSNoMatchingKey) return 'no published key matches it';
-  if (error instanceof errors.JWKSMultipleMatchingKeys) return 'several published keys match it';
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid || error instanceof errors.JOSENotSupported) {
-    return 'it is malformed';
-  }
-  return undefined;
 }
 
 function stringList(value: unknown): string[] {

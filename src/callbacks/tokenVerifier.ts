@@ -9,6 +9,7 @@
  * `kid`s cannot make the gateway hammer the key server; failed fetches are bounded by the same cooldown.
  */
 import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { describeFailure } from '../auth/jwtFailure.js';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { Logger } from '../observability/logger.js';
 
@@ -127,7 +128,7 @@ export function createCallbackTokenVerifier(options: CallbackTokenVerifierOption
         payload = await check(token, set);
       } catch (error) {
         if (!(error instanceof errors.JWKSNoMatchingKey) || now() - lastUnknownKidAt < options.refetchCooldownMs || !mayRefetch()) {
-          return refuse(describeFailure(error));
+          return refuse(describeFailure(error) ?? 'it is malformed');
         }
         // Keys may have rotated: one refetch per cooldown, then one more try.
         lastUnknownKidAt = now();
@@ -136,7 +137,7 @@ export function createCallbackTokenVerifier(options: CallbackTokenVerifierOption
         try {
           payload = await check(token, set);
         } catch (retryError) {
-          return refuse(describeFailure(retryError));
+          return refuse(describeFailure(retryError) ?? 'it is malformed');
         }
       }
       const issuer = typeof payload.iss === 'string' ? payload.iss.replace(/\/+$/, '') : '';
@@ -162,18 +163,4 @@ function checkedUrl(value: unknown, base: string): string {
     throw new Error(`the OpenID configuration's jwks_uri must be https, got ${url.protocol}`);
   }
   return url.href;
-}
-
-function describeFailure(error: unknown): string {
-  if (error instanceof errors.JWTExpired) return 'it has expired';
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'aud') return 'it was issued for another audience';
-    if (error.claim === 'nbf') return 'it is not valid yet';
-    return `its "${error.claim}" claim is missing or invalid`;
-  }
-  if (error instanceof errors.JOSEAlgNotAllowed) return 'its signature algorithm is not accepted';
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'its signature does not verify';
-  if (error instanceof errors.JWKSNoMatchingKey) return 'no published key matches it';
-  if (error instanceof errors.JWKSMultipleMatchingKeys) return 'several published keys match it';
-  return 'it is malformed';
 }
