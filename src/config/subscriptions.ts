@@ -14,6 +14,8 @@ export interface SubscriptionSettings {
   connectionInitTimeoutMs: number;
   /** Largest accepted WebSocket message. Default 64 KiB. */
   maxMessageBytes: number;
+  /** How long a connection may stay open without a subscription before it is closed (4408). Default 300 000 ms. */
+  idleTimeoutMs: number;
 }
 
 export function readSubscriptions(read: EnvReader): SubscriptionSettings {
@@ -24,5 +26,6 @@ export function readSubscriptions(read: EnvReader): SubscriptionSettings {
     keepAliveMs: read.int('WS_KEEPALIVE_MS', 12_000, 1000, 300_000),
     connectionInitTimeoutMs: read.int('WS_CONNECTION_INIT_TIMEOUT_MS', 3000, 100, 60_000),
     maxMessageBytes: read.int('WS_MAX_MESSAGE_BYTES', 64 * 1024, 1024, 16 * 1024 * 1024),
+    idleTimeoutMs: read.int('WS_IDLE_TIMEOUT_MS', 300_000, 100, 86_400_000),
   };
 }

@@ -39,12 +39,14 @@ export interface SubscriptionServer {
 interface ConnectionState {
   caller: Caller | undefined;
   subscriptions: Set<string>;
+  /** Runs while the connection has no subscription; closes it when it fires. */
+  idle: ReturnType<typeof setTimeout> | undefined;
 }
 
 type ConnectionContext = Context<Record<string, unknown> | undefined, Extra & { state?: ConnectionState }>;
 
 /** graphql-ws close codes the gateway uses besides the library's own. */
-const CLOSE = { unauthorized: 4401, forbidden: 4403, tryAgainLater: 1013, goingAway: 1001 } as const;
+const CLOSE = { unauthorized: 4401, forbidden: 4403, tryAgainLater: 1013, goingAway: 1001, idle: 4408 } as const;
 
 export function createSubscriptionServer<TContext>(options: SubscriptionServerOptions<TContext>): SubscriptionServer {
   const { settings, logger, rules } = options;
@@ -68,9 +70,21 @@ export function createSubscriptionServer<TContext>(options: SubscriptionServerOp
 
   const callerKey = (caller: Caller | undefined): string => (caller?.kind === 'token' ? `sub:${caller.subject}` : 'anonymous');
 
+  /** A connection with nothing to do holds a socket and a place under the cap: it is closed after WS_IDLE_TIMEOUT_MS. */
+  const watchIdle = (ctx: ConnectionContext): void => {
+    const state = ctx.extra.state;
+    if (!state) return;
+    clearTimeout(state.idle);
+    state.idle = undefined;
+    if (state.subscriptions.size > 0) return;
+    state.idle = setTimeout(() => ctx.extra.socket.close(CLOSE.idle, 'Idle: no subscription for too long.'), settings.idleTimeoutMs);
+    state.idle.unref();
+  };
+
   const release = (ctx: ConnectionContext, id: string): void => {
     const state = ctx.extra.state;
     if (!state?.subscriptions.delete(id)) return;
+    watchIdle(ctx);
     running -= 1;
     const key = callerKey(state.caller);
     const left = (perCaller.get(key) ?? 1) - 1;
@@ -107,7 +121,8 @@ export function createSubscriptionServer<TContext>(options: SubscriptionServerOp
         const authorization = typeof raw === 'string' ? raw : undefined;
         try {
           const caller = await options.callers.authenticate(authorization);
-          ctx.extra.state = { caller, subscriptions: new Set() };
+          ctx.extra.state = { caller, subscriptions: new Set(), idle: undefined };
+          watchIdle(ctx);
           return true;
         } catch (error) {
           const reason = isDeliberateError(error) ? (error as GraphQLError).message : 'Authentication failed.';
@@ -137,6 +152,7 @@ export function createSubscriptionServer<TContext>(options: SubscriptionServerOp
           return [...admission.errors];
         }
         state.subscriptions.add(id);
+        watchIdle(ctx);
         running += 1;
         perCaller.set(key, (perCaller.get(key) ?? 0) + 1);
         log.info(
@@ -164,6 +180,7 @@ export function createSubscriptionServer<TContext>(options: SubscriptionServerOp
         release(ctx, id);
       },
       async onClose(ctx) {
+        clearTimeout(ctx.extra.state?.idle);
         for (const id of [...(ctx.extra.state?.subscriptions ?? [])]) release(ctx, id);
       },
     },

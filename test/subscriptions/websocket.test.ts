@@ -258,6 +258,22 @@ describe('subscriptions with caller authentication (AUTH_MODE=jwt)', () => {
   });
 });
 
+describe('idle connections', () => {
+  it('closes a connection that runs no subscription for WS_IDLE_TIMEOUT_MS, with 4408 and a reason', async () => {
+    const stack = await startStack({ env: { WS_IDLE_TIMEOUT_MS: '300' } });
+    try {
+      const { client, closed, connected } = connect(stack);
+      await connected;
+      // While a subscription runs the connection is not idle; once it completes, the clock starts again.
+      const sub = run(client, CALL_UPDATED, { id: '2f1a1100-b174-40a0-aba7-0b405e01ed92' });
+      await sub.ended;
+      expect(await closed).toEqual({ code: 4408, reason: 'Idle: no subscription for too long.' });
+    } finally {
+      await stack.stop();
+    }
+  });
+});
+
 describe('shutdown', () => {
   it('closes open sockets with 1001 and a reason when the gateway stops', async () => {
     const stack = await startStack({});
