@@ -6,6 +6,7 @@
  * keep-alive, a message size bound, and a clean close on shutdown.
  */
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type http from 'node:http';
 import { GraphQLError, subscribe, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { Context } from 'graphql-ws';
@@ -36,9 +37,19 @@ export interface SubscriptionServer {
 }
 
 /** What the gateway keeps per socket, beside graphql-ws's own context. */
+/** One running subscription, for its log line when it ends. */
+interface RunningSubscription {
+  requestId: string;
+  operationName: string | null;
+  started: number;
+  /** Results sent so far. */
+  events: number;
+  errorCodes: Set<string>;
+}
+
 interface ConnectionState {
   caller: Caller | undefined;
-  subscriptions: Set<string>;
+  subscriptions: Map<string, RunningSubscription>;
   /** Runs while the connection has no subscription; closes it when it fires. */
   idle: ReturnType<typeof setTimeout> | undefined;
 }
@@ -81,10 +92,27 @@ export function createSubscriptionServer<TContext>(options: SubscriptionServerOp
     state.idle.unref();
   };
 
-  const release = (ctx: ConnectionContext, id: string): void => {
+  const release = (ctx: ConnectionContext, id: string, ending: 'completed' | 'connection closed'): void => {
     const state = ctx.extra.state;
-    if (!state?.subscriptions.delete(id)) return;
+    const ended = state?.subscriptions.get(id);
+    if (!state || !ended) return;
+    state.subscriptions.delete(id);
     watchIdle(ctx);
+    // One line per subscription, as the HTTP path logs one per operation.
+    const codes = [...ended.errorCodes];
+    log.info(
+      {
+        requestId: ended.requestId,
+        operationName: ended.operationName,
+        operationType: 'subscription',
+        durationMs: Math.round(performance.now() - ended.started),
+        events: ended.events,
+        ending,
+        outcome: codes.length === 0 ? 'ok' : 'error',
+        ...(codes.length > 0 ? { errorCodes: codes } : {}),
+      },
+      'subscription ended',
+    );
     running -= 1;
     const key = callerKey(state.caller);
     const left = (perCaller.get(key) ?? 1) - 1;
@@ -121,7 +149,7 @@ export function createSubscriptionServer<TContext>(options: SubscriptionServerOp
         const authorization = typeof raw === 'string' ? raw : undefined;
         try {
           const caller = await options.callers.authenticate(authorization);
-          ctx.extra.state = { caller, subscriptions: new Set(), idle: undefined };
+          ctx.extra.state = { caller, subscriptions: new Map(), idle: undefined };
           watchIdle(ctx);
           return true;
         } catch (error) {
@@ -151,14 +179,12 @@ export function createSubscriptionServer<TContext>(options: SubscriptionServerOp
           );
           return [...admission.errors];
         }
-        state.subscriptions.add(id);
+        const operationName = admission.operation.name?.value ?? null;
+        state.subscriptions.set(id, { requestId, operationName, started: performance.now(), events: 0, errorCodes: new Set() });
         watchIdle(ctx);
         running += 1;
         perCaller.set(key, (perCaller.get(key) ?? 0) + 1);
-        log.info(
-          { requestId, operationName: admission.operation.name?.value ?? null, operationType: 'subscription' },
-          'subscription started',
-        );
+        log.info({ requestId, operationName, operationType: 'subscription' }, 'subscription started');
         const args: ExecutionArgs = {
           schema: rules.schema,
           document: admission.document,
@@ -168,8 +194,12 @@ export function createSubscriptionServer<TContext>(options: SubscriptionServerOp
         };
         return args;
       },
-      async onNext(_ctx, _id, _payload, args, result) {
+      async onNext(ctx, id, _payload, args, result) {
+        const running = ctx.extra.state?.subscriptions.get(id);
+        if (running) running.events += 1;
         if (!result.errors) return undefined;
+        for (const error of result.errors)
+          running?.errorCodes.add(isDeliberateError(error) ? String(error.extensions['code']) : 'INTERNAL_SERVER_ERROR');
         const requestId = (args.contextValue as { requestId?: string } | undefined)?.requestId;
         return { ...result, errors: present(result.errors, requestId) } as unknown as ExecutionResult;
       },
@@ -177,11 +207,11 @@ export function createSubscriptionServer<TContext>(options: SubscriptionServerOp
         return present(errors, undefined);
       },
       async onComplete(ctx, id) {
-        release(ctx, id);
+        release(ctx, id, 'completed');
       },
       async onClose(ctx) {
         clearTimeout(ctx.extra.state?.idle);
-        for (const id of [...(ctx.extra.state?.subscriptions ?? [])]) release(ctx, id);
+        for (const id of [...(ctx.extra.state?.subscriptions.keys() ?? [])]) release(ctx, id, 'connection closed');
       },
     },
     wsServer,

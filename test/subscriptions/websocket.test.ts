@@ -258,6 +258,35 @@ describe('subscriptions with caller authentication (AUTH_MODE=jwt)', () => {
   });
 });
 
+describe('subscription log lines', () => {
+  it('logs one line when a subscription ends, with its request id, results sent and error codes', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const stack = await startStack({
+      env: { LOG_LEVEL: 'info' },
+      logDestination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    });
+    try {
+      const { client } = connect(stack);
+      await run(client, `subscription Watch($id: ID!) { callUpdated(id: $id) { id } }`, { id: '2f1a1100-b174-40a0-aba7-0b405e01ed92' })
+        .ended;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const started = lines.find((l) => l['msg'] === 'subscription started');
+      const ended = lines.filter((l) => l['msg'] === 'subscription ended');
+      expect(ended).toHaveLength(1);
+      expect(ended[0]).toMatchObject({
+        requestId: started?.['requestId'],
+        operationName: 'Watch',
+        events: 1,
+        ending: 'completed',
+        outcome: 'error',
+        errorCodes: ['NOT_FOUND'],
+      });
+    } finally {
+      await stack.stop();
+    }
+  });
+});
+
 describe('idle connections', () => {
   it('closes a connection that runs no subscription for WS_IDLE_TIMEOUT_MS, with 4408 and a reason', async () => {
     const stack = await startStack({ env: { WS_IDLE_TIMEOUT_MS: '300' } });
