@@ -19,6 +19,9 @@ import type { GraphClientConfig } from './graph/index.js';
 import { applyCors } from './http/cors.js';
 import type { LiveFeed } from './live/events.js';
 import { createMemoryBus } from './live/memoryBus.js';
+import { createRedisEventBus } from './live/redisBus.js';
+import { createRedisConnection } from './redis/connection.js';
+import { createSharedCallStates } from './redis/liveCallState.js';
 import { createGraphQLHandler } from './http/graphqlHandler.js';
 import { sendJson } from './http/respond.js';
 import { createLogger, registerSecret, type Logger } from './observability/logger.js';
@@ -80,7 +83,11 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   let state: ServerState = 'starting';
   // Live calls: Graph's notifications (POST /callbacks/calls) update the store and publish on the bus; whatever
   // serves subscriptions is built from `live`.
-  const bus = createMemoryBus(logger.child({ component: 'live' }));
+  // With REDIS_URL, events and call state are shared by every replica through one connection set per process.
+  const redisUrl = config.redis.url;
+  const redis = redisUrl === undefined ? undefined : createRedisConnection({ ...config.redis, url: redisUrl }, logger, metrics?.registry);
+  const liveLogger = logger.child({ component: 'live' });
+  const bus = redis ? createRedisEventBus(redis, liveLogger) : createMemoryBus(liveLogger);
   const callbacks = createCallbackEndpoint({
     settings: config.callbacks,
     openIdConfigUrl: config.callbacks.openIdConfigUrl ?? options.callbackOpenIdConfigUrl,
@@ -90,6 +97,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       ...(options.graph.caCertificate !== undefined ? { caCertificate: options.graph.caCertificate } : {}),
     },
     bus,
+    shared: redis && createSharedCallStates(redis, config.callbacks.endedRetentionMs),
     logger,
     metrics,
     accepting: () => state === 'ready',
@@ -214,11 +222,13 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     },
     '/callbacks/calls': callbacks.handle,
     '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
-    // Ready: listening, not draining, and a Graph token in hand. An open circuit stays ready (README).
+    // Ready: listening, not draining, and a Graph token in hand. An open circuit stays ready (README); so does a
+    // replica whose Redis is down: it works on its own and says `degraded`.
     '/readyz': (_req, res) => {
       const { tokenInHand, circuit } = graph.readiness();
       const ready = state === 'ready' && tokenInHand;
-      sendJson(res, ready ? 200 : 503, { status: state === 'ready' && !tokenInHand ? 'awaiting-token' : state, tokenInHand, circuit });
+      const status = state === 'ready' && !tokenInHand ? 'awaiting-token' : ready && redis && !redis.up ? 'degraded' : state;
+      sendJson(res, ready ? 200 : 503, { status, tokenInHand, circuit, ...(redis && { redis: redis.up ? 'up' : 'down' }) });
     },
     ...(metrics && { '/metrics': metricsRoute(metrics.registry) }),
   };
@@ -255,6 +265,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         await apollo.stop();
         await callbacks.close();
         await bus.close();
+        await redis?.close();
         await graph.close();
         await callers.close();
         state = 'stopped';

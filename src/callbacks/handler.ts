@@ -105,8 +105,8 @@ export function createCallbackHandler(options: CallbackHandlerOptions): Callback
     }
     res.writeHead(202, { 'content-length': '0' }).end();
     metrics?.recordCallback('accepted');
-    const applying = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      const outcomes = liveCalls.apply(notifications);
+    const applying = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const outcomes = await liveCalls.apply(notifications);
       const counts = countOutcomes(outcomes);
       for (const [result, count] of Object.entries(counts)) metrics?.recordNotifications(result, count);
       logger.info({ requestId, outcome: 'accepted', status: 202, notifications: notifications.length, ...counts }, 'callback accepted');

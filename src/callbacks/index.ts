@@ -6,6 +6,7 @@ import type { CallbackSettings } from '../config/callbacks.js';
 import type { EventBus } from '../live/events.js';
 import type { Logger } from '../observability/logger.js';
 import type { GatewayMetrics } from '../observability/metrics.js';
+import type { SharedCallStates } from '../redis/liveCallState.js';
 import { createCallbackHandler, type CallbackHandler } from './handler.js';
 import { createLiveCalls, type LiveCalls } from './liveCalls.js';
 import { createCallbackTokenVerifier } from './tokenVerifier.js';
@@ -19,6 +20,8 @@ export interface CallbackEndpointOptions {
   /** The gateway's Graph app: tokens must be issued for its client id and tenant. */
   app: { clientId: string; tenantId: string; caCertificate?: string };
   bus: EventBus;
+  /** Call state shared by replicas (REDIS_URL); undefined: this process alone. */
+  shared: SharedCallStates | undefined;
   logger: Logger;
   metrics: GatewayMetrics | undefined;
   accepting: () => boolean;
@@ -63,6 +66,7 @@ export function createCallbackEndpoint(options: CallbackEndpointOptions): Callba
     maxCalls: settings.maxCalls,
     maxOperationsPerCall: settings.maxOperationsPerCall,
     endedRetentionMs: settings.endedRetentionMs,
+    shared: options.shared,
   });
   const handler = createCallbackHandler({
     verifier,

@@ -14,10 +14,16 @@
  * Terminal state wins: after `terminated` (or `deleted`) every notification of the call is dropped as stale, also
  * once its state has been forgotten (retention, or the call cap), through a bounded list of ended ids.
  * Every applied change updates the store, then publishes exactly one event with the call's next `sequence`.
+ *
+ * With `shared` (Redis, src/redis/liveCallState.ts) the state of each call lives in Redis: a notification is
+ * applied to the state read from Redis and committed with a compare-and-set that also publishes the event, so the
+ * rules above hold across replicas. This process keeps a copy of each call it touched; while Redis is unavailable
+ * it applies to that copy and publishes locally, and after Redis answers again the newer of the two wins.
  */
 import type { GraphCall, GraphCommsOperation, GraphParticipant } from '../graph/types.js';
 import { canonicalCallId, liveChannels, type EventBus, type LiveCallEvent, type LiveCallStore } from '../live/events.js';
 import type { Logger } from '../observability/logger.js';
+import type { SharedCallStates } from '../redis/liveCallState.js';
 import type { ParsedNotification } from './notifications.js';
 
 export interface LiveCallsOptions {
@@ -29,13 +35,15 @@ export interface LiveCallsOptions {
   maxOperationsPerCall: number;
   /** How long an ended call's state stays readable after it ended. */
   endedRetentionMs: number;
+  /** Call state shared by replicas; undefined: this process alone. */
+  shared?: SharedCallStates | undefined;
 }
 
 export type ApplyOutcome = 'applied' | 'duplicate' | 'stale' | 'ignored';
 
 export interface LiveCalls extends LiveCallStore {
   /** Applies notifications in the order given; returns what became of each. */
-  apply(notifications: readonly ParsedNotification[]): ApplyOutcome[];
+  apply(notifications: readonly ParsedNotification[]): Promise<ApplyOutcome[]>;
   /** Calls currently followed (ended ones within their retention included). */
   readonly size: number;
   /** Stops the retention timers. */
@@ -84,7 +92,9 @@ const OPERATION_DONE = 2;
 const MAX_REMOVED_PARTICIPANTS = 1024;
 
 export function createLiveCalls(options: LiveCallsOptions): LiveCalls {
-  const { bus, logger } = options;
+  const { bus, logger, shared } = options;
+  /** While a notification is applied for the shared store: its events, published by the commit script. */
+  let captured: Array<{ channel: string; event: LiveCallEvent }> | undefined;
   /** In order of last change: the first entry is the one to forget at the cap. */
   const calls = new Map<string, CallState>();
   /** Ended calls whose state was dropped: a late notification must not reopen them. */
@@ -130,13 +140,86 @@ export function createLiveCalls(options: LiveCallsOptions): LiveCalls {
     state.sequence += 1;
     calls.delete(callId);
     calls.set(callId, state);
+    // Shared: the retention starts once the change is committed.
+    if (!captured) scheduleRetention(callId, state);
+    const full = { ...event, callId, sequence: state.sequence } as LiveCallEvent;
+    const channels = incoming ? [liveChannels.call(callId), liveChannels.incoming] : [liveChannels.call(callId)];
+    for (const channel of channels) {
+      if (captured) captured.push({ channel, event: full });
+      else publish(channel, full);
+    }
+  }
+
+  function applyOne(n: ParsedNotification): ApplyOutcome {
+    switch (n.kind) {
+      case 'call':
+        return applyCall(n);
+      case 'roster':
+        return applyRoster(n);
+      case 'operation':
+        return applyOperation(n);
+      case 'ignored':
+        return 'ignored';
+    }
+  }
+
+  /** Puts the state Redis holds in place of this process's copy, unless the copy is newer (changed while Redis was down). */
+  function adopt(callId: string, loaded: { state: string | undefined; sequence: number; ended: boolean }): void {
+    const local = calls.get(callId);
+    if (loaded.state === undefined) {
+      if (loaded.ended && local) forget(callId, { ...local, terminated: true });
+      else if (loaded.ended) ended.set(callId, true);
+      return;
+    }
+    if (local && local.sequence > loaded.sequence) return;
+    if (local) clearTimeout(local.retention);
+    calls.delete(callId);
+    calls.set(callId, hydrate(loaded.state));
+  }
+
+  function scheduleRetention(callId: string, state: CallState): void {
     if (state.terminated && state.retention === undefined) {
       state.retention = setTimeout(() => forget(callId, state), options.endedRetentionMs);
       state.retention.unref();
     }
-    const full = { ...event, callId, sequence: state.sequence } as LiveCallEvent;
-    publish(liveChannels.call(callId), full);
-    if (incoming) publish(liveChannels.incoming, full);
+  }
+
+  /** Read, apply, compare-and-set; again when another replica changed the call in between. */
+  async function applyShared(store: SharedCallStates, n: Exclude<ParsedNotification, { kind: 'ignored' }>): Promise<ApplyOutcome> {
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      const loaded = await store.load(n.callId);
+      adopt(n.callId, loaded);
+      const before = calls.get(n.callId);
+      const snapshot = before && serialize(before);
+      captured = [];
+      let outcome: ApplyOutcome;
+      let events: Array<{ channel: string; event: LiveCallEvent }>;
+      try {
+        outcome = applyOne(n);
+      } finally {
+        events = captured;
+        captured = undefined;
+      }
+      const after = calls.get(n.callId);
+      if (outcome !== 'applied' || !after) return outcome;
+      const committed = await store
+        .commit(n.callId, loaded.sequence, { sequence: after.sequence, state: serialize(after), terminated: after.terminated }, events)
+        .catch((error: unknown) => {
+          // Redis failed after this copy changed: its listeners still get the events (Redis may have published them too).
+          for (const { channel, event } of events) publish(channel, event);
+          throw error;
+        });
+      if (committed) {
+        scheduleRetention(n.callId, after);
+        return outcome;
+      }
+      // Another replica changed the call first: undo and read again.
+      clearTimeout(after.retention);
+      calls.delete(n.callId);
+      if (snapshot !== undefined) calls.set(n.callId, hydrate(snapshot));
+    }
+    logger.warn({ callId: n.callId }, 'a call notification lost the race ten times: dropped');
+    return 'stale';
   }
 
   function publish(channel: string, event: LiveCallEvent): void {
@@ -247,22 +330,31 @@ export function createLiveCalls(options: LiveCallsOptions): LiveCalls {
   }
 
   return {
-    apply(notifications) {
-      return notifications.map((n) => {
-        switch (n.kind) {
-          case 'call':
-            return applyCall(n);
-          case 'roster':
-            return applyRoster(n);
-          case 'operation':
-            return applyOperation(n);
-          case 'ignored':
-            return 'ignored';
+    async apply(notifications) {
+      const outcomes: ApplyOutcome[] = [];
+      for (const n of notifications) {
+        if (shared?.up && n.kind !== 'ignored') {
+          try {
+            outcomes.push(await applyShared(shared, n));
+            continue;
+          } catch {
+            // Redis failed (logged once by the connection): apply to this process's copy, publish locally.
+          }
         }
-      });
+        outcomes.push(applyOne(n));
+      }
+      return outcomes;
     },
-    get(callId) {
-      const state = calls.get(canonicalCallId(callId));
+    async get(callId) {
+      const id = canonicalCallId(callId);
+      if (shared?.up) {
+        try {
+          adopt(id, await shared.load(id));
+        } catch {
+          // Redis failed: this process's copy.
+        }
+      }
+      const state = calls.get(id);
       return state && { call: state.call, sequence: state.sequence, terminated: state.terminated };
     },
     get size() {
@@ -272,6 +364,20 @@ export function createLiveCalls(options: LiveCallsOptions): LiveCalls {
       for (const state of calls.values()) clearTimeout(state.retention);
     },
   };
+}
+
+/** A call's ordering state as JSON, without its timer. */
+function serialize(state: CallState): string {
+  const { retention: _retention, rosterSeen, operations, ...rest } = state;
+  return JSON.stringify({ ...rest, rosterSeen: [...rosterSeen], operations: [...operations] });
+}
+
+function hydrate(json: string): CallState {
+  const raw = JSON.parse(json) as Omit<CallState, 'rosterSeen' | 'operations' | 'retention'> & {
+    rosterSeen: Array<[string, { sequence: number; removed: boolean }]>;
+    operations: Array<[string, OperationState]>;
+  };
+  return { ...raw, rosterSeen: new Map(raw.rosterSeen), operations: new Map(raw.operations), retention: undefined };
 }
 
 function trimRemoved(seen: Map<string, { sequence: number; removed: boolean }>): void {

@@ -6,6 +6,7 @@ import { readSecurity, type SecuritySettings } from './security.js';
 import { readObservability, type ObservabilitySettings } from './observability.js';
 import { readCallbacks, type CallbackSettings } from './callbacks.js';
 import { readSubscriptions, type SubscriptionSettings } from './subscriptions.js';
+import { readRedis, type RedisSettings } from './redis.js';
 
 export type CloudName = NationalCloud;
 
@@ -59,6 +60,8 @@ export interface GatewayConfig {
   callbacks: CallbackSettings;
   /** GraphQL subscriptions over WebSocket: connection and subscription caps, keep-alive (config/subscriptions.ts). */
   subscriptions: SubscriptionSettings;
+  /** Redis shared by replicas (config/redis.ts); no URL: one process, as before. */
+  redis: RedisSettings;
 }
 
 export class ConfigError extends Error {
@@ -94,6 +97,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     observability: readObservability(read),
     callbacks: readCallbacks(read, graph.kind),
     subscriptions: readSubscriptions(read),
+    redis: readRedis(read),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return deepFreeze(config);

@@ -34,8 +34,8 @@ export const liveChannels = {
 } as const;
 
 /**
- * The one seam for live events. The in-process implementation delivers to listeners in this process; a Redis
- * one (a later change) delivers to every replica. Listeners get each event once, in publish order per channel.
+ * The one seam for live events. The in-process implementation (memoryBus.ts) delivers to listeners in this
+ * process; the Redis one (redisBus.ts) to every replica. Listeners get each event once, in publish order per channel.
  */
 export interface EventBus {
   publish(channel: string, event: LiveCallEvent): Promise<void>;
@@ -49,8 +49,9 @@ export interface LiveCallStore {
   /**
    * The merged state and the sequence of the last event applied, or undefined for a call the gateway has not seen
    * (or has forgotten: ended calls after their retention). Any spelling of the id finds the call (canonicalCallId).
+   * With Redis, the state shared by all replicas (read with a short timeout; this process's copy when Redis fails).
    */
-  get(callId: string): { call: GraphCall; sequence: number; terminated: boolean } | undefined;
+  get(callId: string): Promise<{ call: GraphCall; sequence: number; terminated: boolean } | undefined>;
 }
 
 /**

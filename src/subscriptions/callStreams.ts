@@ -49,7 +49,7 @@ export async function callUpdates(
   const queue = new EventQueue();
   const unsubscribe = context.live.bus.subscribe(liveChannels.call(id), (event) => queue.push(event));
   try {
-    const known = context.live.store.get(id);
+    const known = await context.live.store.get(id);
     const first = known?.call ?? (await initial());
     return stream(first, known?.sequence ?? 0, queue, unsubscribe);
   } catch (error) {

@@ -60,7 +60,7 @@ describe('POST /callbacks/calls', () => {
     const [event] = await recorder.until(1);
     expect(event).toMatchObject({ type: 'call', callId, sequence: 1, change: 'created', call: { id: callId, state: 'incoming' } });
     expect((await incoming.until(1)).find((e) => e.callId === callId)).toEqual(event);
-    expect(stack.gateway.live.store.get(callId)).toMatchObject({ sequence: 1, terminated: false, call: { state: 'incoming' } });
+    expect(await stack.gateway.live.store.get(callId)).toMatchObject({ sequence: 1, terminated: false, call: { state: 'incoming' } });
     recorder.stop();
     incoming.stop();
   });
@@ -86,7 +86,7 @@ describe('POST /callbacks/calls', () => {
     );
     const events = await recorder.until(2);
     expect(events.map((e) => e.callId)).toEqual([callId, callId]);
-    expect(stack.gateway.live.store.get(compact)?.call.state).toBe('established');
+    expect((await stack.gateway.live.store.get(compact))?.call.state).toBe('established');
     recorder.stop();
   });
 
@@ -111,7 +111,7 @@ describe('POST /callbacks/calls', () => {
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
       await settled();
       expect(recorder.events).toEqual([]);
-      expect(stack.gateway.live.store.get(callId)).toBeUndefined();
+      expect(await stack.gateway.live.store.get(callId)).toBeUndefined();
       recorder.stop();
     });
 
@@ -124,7 +124,7 @@ describe('POST /callbacks/calls', () => {
           token: await keys.sign({}, { kid: `forged-${i}` }),
         });
         expect(response.status).toBe(401);
-        expect(stack.gateway.live.store.get(callId)).toBeUndefined();
+        expect(await stack.gateway.live.store.get(callId)).toBeUndefined();
       }
       expect({ config: keys.hits['/openid'], keys: keys.hits['/keys'] }).toEqual({ config: before.config + 1, keys: before.keys + 1 });
     });
@@ -165,7 +165,7 @@ describe('ordering and deduplication', () => {
     const events = await recorder.until(4);
     expect(events.map((e) => (e.type === 'call' ? e.call.state : e.type))).toEqual(['incoming', 'established', 'hold', 'hold']);
     expect(events.map((e) => e.sequence)).toEqual([1, 2, 3, 4]);
-    expect(stack.gateway.live.store.get(callId)).toMatchObject({ sequence: 4, call: { state: 'hold', subject: 'marker' } });
+    expect(await stack.gateway.live.store.get(callId)).toMatchObject({ sequence: 4, call: { state: 'hold', subject: 'marker' } });
     recorder.stop();
   });
 
@@ -183,7 +183,7 @@ describe('ordering and deduplication', () => {
     await post(envelope(rosterNotification(callId, [{ id: 'p1', rosterSequenceNumber: 9 }])));
     await settled();
     expect(recorder.events.map((e) => (e.type === 'call' ? e.call.state : e.type))).toEqual(['established', 'terminated']);
-    expect(stack.gateway.live.store.get(callId)).toMatchObject({
+    expect(await stack.gateway.live.store.get(callId)).toMatchObject({
       terminated: true,
       sequence: 2,
       call: { state: 'terminated', resultInfo },
@@ -213,7 +213,7 @@ describe('ordering and deduplication', () => {
       'call',
     ]);
     expect(events.map((e) => e.sequence)).toEqual([1, 2, 3]);
-    expect(stack.gateway.live.store.get(callId)?.call.participants).toMatchObject([{ id: 'alice' }]);
+    expect((await stack.gateway.live.store.get(callId))?.call.participants).toMatchObject([{ id: 'alice' }]);
     recorder.stop();
   });
 
@@ -245,7 +245,7 @@ describe('ordering and deduplication', () => {
     const operations = events.filter((e) => e.type === 'operation');
     expect(operations).toHaveLength(1);
     expect(operations[0]).toMatchObject({ sequence: 2, operation: { status: 'completed', clientContext: 'ctx-1' } });
-    expect(stack.gateway.live.store.get(callId)?.call.operations).toMatchObject([{ status: 'completed', clientContext: 'ctx-1' }]);
+    expect((await stack.gateway.live.store.get(callId))?.call.operations).toMatchObject([{ status: 'completed', clientContext: 'ctx-1' }]);
     recorder.stop();
   });
 });

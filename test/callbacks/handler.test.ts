@@ -45,7 +45,7 @@ describe('the callback handler', () => {
     const response = await post();
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
-    expect(liveCalls.get('c1')).toBeUndefined();
+    expect(await liveCalls.get('c1')).toBeUndefined();
   });
 
   it('answers 503 while the gateway drains', async () => {
@@ -77,7 +77,7 @@ describe('the callback handler', () => {
     expect([first.status, second.status]).toEqual([503, 503]);
     expect(first.headers.get('retry-after')).toBe('30');
     expect(requests).toBe(1);
-    expect(liveCalls.get('c1')).toBeUndefined();
+    expect(await liveCalls.get('c1')).toBeUndefined();
     await verifier.close();
   });
 });

@@ -53,12 +53,12 @@ describe('callback limits', () => {
     const recorder = recordEvents(gateway.live.bus, liveChannels.call(callId));
     await post(envelope(callNotification(callId, { state: 'established' }), callNotification(callId, { state: 'terminated' }, 'deleted')));
     await recorder.until(2);
-    expect(gateway.live.store.get(callId)).toMatchObject({ terminated: true });
+    expect(await gateway.live.store.get(callId)).toMatchObject({ terminated: true });
     await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(gateway.live.store.get(callId)).toBeUndefined();
+    expect(await gateway.live.store.get(callId)).toBeUndefined();
     await post(envelope(callNotification(callId, { state: 'established' })));
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(gateway.live.store.get(callId)).toBeUndefined();
+    expect(await gateway.live.store.get(callId)).toBeUndefined();
     expect(recorder.events).toHaveLength(2);
   });
 
@@ -71,7 +71,11 @@ describe('callback limits', () => {
     );
     await post(envelope(callNotification(first, { state: 'established' }), callNotification(third, { state: 'incoming' }, 'created')));
     await recorder.until(1);
-    expect([first, second, third].map((id) => gateway.live.store.get(id)?.call.state)).toEqual(['established', undefined, 'incoming']);
+    expect((await Promise.all([first, second, third].map((id) => gateway.live.store.get(id)))).map((known) => known?.call.state)).toEqual([
+      'established',
+      undefined,
+      'incoming',
+    ]);
   });
 
   it('applies what it accepted before it stopped', async () => {
@@ -79,6 +83,6 @@ describe('callback limits', () => {
     const callId = randomUUID();
     expect((await post(envelope(callNotification(callId, { state: 'incoming' }, 'created')))).status).toBe(202);
     await gateway.stop();
-    expect(gateway.live.store.get(callId)?.call.state).toBe('incoming');
+    expect((await gateway.live.store.get(callId))?.call.state).toBe('incoming');
   });
 });

@@ -27,10 +27,10 @@ function follow(options: { maxOperationsPerCall?: number } = {}) {
 }
 
 describe('live calls', () => {
-  it('orders an operation by its status: running after completed is stale, a repeated completion a duplicate', () => {
+  it('orders an operation by its status: running after completed is stale, a repeated completion a duplicate', async () => {
     const { apply, events } = follow();
     expect(
-      apply(
+      await apply(
         operationNotification('c1', 'op1', { status: 'running' }),
         operationNotification('c1', 'op1', { status: 'completed' }),
         operationNotification('c1', 'op1', { status: 'running' }),
@@ -40,15 +40,15 @@ describe('live calls', () => {
     expect(events.map((e) => (e.type === 'operation' ? e.operation.status : e.type))).toEqual(['running', 'completed']);
   });
 
-  it('remembers at most maxOperationsPerCall operations, the most recently changed', () => {
+  it('remembers at most maxOperationsPerCall operations, the most recently changed', async () => {
     const { apply, calls } = follow({ maxOperationsPerCall: 2 });
-    apply(...['a', 'b', 'c'].map((id) => operationNotification('c1', id, { status: 'completed' })));
-    expect(calls.get('c1')?.call.operations?.map((o) => o.id)).toEqual(['b', 'c']);
+    await apply(...['a', 'b', 'c'].map((id) => operationNotification('c1', id, { status: 'completed' })));
+    expect((await calls.get('c1'))?.call.operations?.map((o) => o.id)).toEqual(['b', 'c']);
   });
 
-  it('merges only the properties Graph sent, replacing resultInfo whole, and leaves earlier events as they were', () => {
+  it('merges only the properties Graph sent, replacing resultInfo whole, and leaves earlier events as they were', async () => {
     const { apply, events } = follow();
-    apply(
+    await apply(
       callNotification('c1', { state: 'established', subject: 'standup', resultInfo: { code: 0, message: 'ok' } }),
       callNotification('c1', { state: 'terminated', resultInfo: { code: '200', subcode: '5001' } }, 'deleted'),
     );
@@ -57,7 +57,7 @@ describe('live calls', () => {
     expect(events[1]?.call.resultInfo).not.toHaveProperty('message');
   });
 
-  it('publishes an incoming call on the incoming channel too, with the same event', () => {
+  it('publishes an incoming call on the incoming channel too, with the same event', async () => {
     const bus = createMemoryBus(logger);
     live = createLiveCalls({ bus, logger, maxCalls: 10, maxOperationsPerCall: 10, endedRetentionMs: 60_000 });
     const incoming: LiveCallEvent[] = [];
