@@ -47,10 +47,16 @@ export async function startStack(
     resolvers?: GatewayOptions['resolvers'];
     /** The OpenID configuration that signs call notifications (a test key server); default the simulator's, if it has one. */
     callbackOpenIdConfigUrl?: string;
+    /** Another stack's simulator, for a second replica of one deployment; `stop()` leaves it running. */
+    sharedSimulator?: RunningSimulator;
   } = {},
 ): Promise<Stack> {
   // startSimulator merges a partial throttle over the defaults.
-  const simulator = await startSimulator({ shuffleBatch: true, ...options.simulator } as Partial<SimulatorOptions>);
+  const shared = options.sharedSimulator;
+  const simulator = shared ?? (await startSimulator({ shuffleBatch: true, ...options.simulator } as Partial<SimulatorOptions>));
+  const stopSimulator = async (): Promise<void> => {
+    if (!shared) await simulator.stop();
+  };
   try {
     const authEnv: Record<string, string> = options.callerApp !== undefined ? { AUTH_MODE: 'jwt' } : {};
     const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...authEnv, ...options.env });
@@ -80,11 +86,11 @@ export async function startStack(
       },
       async stop() {
         await gateway.stop();
-        await simulator.stop();
+        await stopSimulator();
       },
     };
   } catch (error) {
-    await simulator.stop();
+    await stopSimulator();
     throw error;
   }
 }
