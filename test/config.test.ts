@@ -84,6 +84,16 @@ describe('loadConfig', () => {
     expect(problems({ ...azure, GRAPH_CLOUD: 'china' })).toEqual([expect.stringContaining('not supported')]);
   });
 
+  it('shares nothing without REDIS_URL, and takes only a redis:// or rediss:// URL', () => {
+    expect(loadConfig({}).redis).toEqual({ url: undefined, commandTimeoutMs: 500 });
+    expect(loadConfig({ REDIS_URL: 'rediss://cache.contoso.com:6380', REDIS_COMMAND_TIMEOUT_MS: '250' }).redis).toEqual({
+      url: 'rediss://cache.contoso.com:6380',
+      commandTimeoutMs: 250,
+    });
+    expect(problems({ REDIS_URL: 'http://cache:6379' })).toEqual(['REDIS_URL must be a redis:// or rediss:// URL, got "http://…"']);
+    expect(problems({ REDIS_URL: 'cache:6379:x' })).toHaveLength(1);
+  });
+
   it('requires a shared cursor secret in production with real Graph', () => {
     expect(problems({ ...azure, NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^CURSOR_SECRET is required in production/)]);
   });

@@ -13,6 +13,8 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../observability/logger.js';
 import type { RedisSettings } from '../config/redis.js';
 
+const PROBE_INTERVAL_MS = 1000;
+
 export interface RedisConnection {
   /** True while Redis answers; false from the first failure until it answers again. */
   readonly up: boolean;
@@ -20,8 +22,6 @@ export interface RedisConnection {
   run<T>(what: string, command: (client: RedisClientType) => Promise<T>): Promise<T>;
   /** Pattern subscription on the subscriber connection; re-established by the client after a reconnect. */
   psubscribe(pattern: string, listener: (message: string, channel: string) => void): Promise<void>;
-  /** Called on each transition, after it is logged. */
-  onChange(listener: (up: boolean) => void): void;
   close(): Promise<void>;
 }
 
@@ -54,7 +54,6 @@ export function createRedisConnection(
   const client = createClient(options) as unknown as RedisClientType;
   // The subscriber queues its subscriptions until it connects; the client re-subscribes after each reconnect.
   const subscriber = client.duplicate({ disableOfflineQueue: false }) as RedisClientType;
-  const listeners: Array<(up: boolean) => void> = [];
   let up = false;
   let closed = false;
 
@@ -65,7 +64,6 @@ export function createRedisConnection(
     upGauge.set(next ? 1 : 0);
     if (next) log.info('Redis answers: live calls are shared with the other replicas');
     else log.warn({ err: error }, 'Redis is unavailable: this replica works on its own until it answers again');
-    for (const listener of listeners) listener(next);
   }
 
   for (const c of [client, subscriber]) {
@@ -74,6 +72,16 @@ export function createRedisConnection(
   client.on('ready', () => mark(subscriber.isReady));
   subscriber.on('ready', () => mark(client.isReady));
   upGauge.set(0);
+  // A command that timed out on a live socket (a stalled Redis) marks Redis down without any reconnect to follow,
+  // so no 'ready' event would bring it back: while down and connected, a PING each second decides.
+  const probe = setInterval(() => {
+    if (up || closed || !client.isReady || !subscriber.isReady) return;
+    void withTimeout(client.ping(), settings.commandTimeoutMs, 'PING').then(
+      () => mark(true),
+      () => errors.inc(),
+    );
+  }, PROBE_INTERVAL_MS);
+  probe.unref();
   // Not awaited: a gateway starts (on its own) while Redis is down.
   for (const c of [client, subscriber]) c.connect().catch((error: unknown) => mark(false, error));
 
@@ -83,33 +91,35 @@ export function createRedisConnection(
     },
     async run(what, command) {
       if (!client.isReady) throw new Error(`Redis is not connected (${what})`);
-      let timer: NodeJS.Timeout | undefined;
       try {
-        return await Promise.race([
-          command(client),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(
-              () => reject(new Error(`Redis ${what} timed out after ${settings.commandTimeoutMs} ms`)),
-              settings.commandTimeoutMs,
-            );
-          }),
-        ]);
+        return await withTimeout(command(client), settings.commandTimeoutMs, what);
       } catch (error) {
         mark(false, error);
         throw error;
-      } finally {
-        clearTimeout(timer);
       }
     },
     async psubscribe(pattern, listener) {
       await subscriber.pSubscribe(pattern, (message, channel) => listener(message, channel));
     },
-    onChange(listener) {
-      listeners.push(listener);
-    },
     async close() {
       closed = true;
-      await Promise.allSettled([client.close(), subscriber.close()]);
+      clearInterval(probe);
+      // A connection still trying to connect would wait for its queue forever: dropped instead.
+      await Promise.allSettled([client, subscriber].map(async (c) => (c.isReady ? c.close() : c.destroy())));
     },
   };
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Redis ${what} timed out after ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

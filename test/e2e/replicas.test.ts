@@ -154,4 +154,46 @@ describe.skipIf(skip)('replicas sharing one Redis, with notifications posted by 
     const [event] = await onTwo.until(1);
     expect(event).toMatchObject({ sequence: 1, call: { state: 'established' } });
   });
+
+  it('answers callbacks within the command timeout while Redis stalls, and shares again once it answers', async () => {
+    const [one, two] = replicas as [Stack, Stack];
+    redis.pause();
+    try {
+      const callId = randomUUID();
+      const recorder = recordEvents(one.gateway.live.bus, liveChannels.call(callId));
+      const started = Date.now();
+      expect(await post(one, envelope(callNotification(callId, { state: 'established' })))).toBe(202);
+      await recorder.until(1);
+      // One timed-out read (200 ms), then this replica's own copy.
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(await readiness(one)).toMatchObject({ httpStatus: 200, status: 'degraded', redis: 'down' });
+    } finally {
+      redis.resume();
+    }
+    await untilRedis([one], 'up');
+    const callId = randomUUID();
+    const onTwo = recordEvents(two.gateway.live.bus, liveChannels.call(callId));
+    expect(await post(one, envelope(callNotification(callId, { state: 'established' })))).toBe(202);
+    await onTwo.until(1);
+  });
+});
+
+describe.skipIf(skip)('a replica whose Redis never answers', () => {
+  it('starts, applies the callbacks it receives on its own, and says degraded', async () => {
+    const nowhere = await startRedis();
+    await nowhere.stop();
+    const stack = await startStack({ env: { REDIS_URL: nowhere.url } });
+    try {
+      await vi.waitFor(async () => expect(await readiness(stack)).toMatchObject({ httpStatus: 200, status: 'degraded', redis: 'down' }), {
+        timeout: 10_000,
+      });
+      const placed = await stack.query<{ createCall: { id: string } }>(`mutation { createCall(input: ${P2P_CALL}) { id } }`);
+      const id = placed.data!.createCall.id;
+      await vi.waitFor(async () => expect(await stack.gateway.live.store.get(id)).toMatchObject({ call: { state: 'established' } }), {
+        timeout: 10_000,
+      });
+    } finally {
+      await stack.stop();
+    }
+  });
 });

@@ -12,6 +12,9 @@ export interface RunningRedis {
   /** SIGKILLs the server (a crash, mid-test); `start()` brings it back on the same port. */
   kill(): Promise<void>;
   start(): Promise<void>;
+  /** SIGSTOP: the server keeps its sockets open but answers nothing (a stalled Redis); `resume()` undoes it. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -98,5 +101,16 @@ export async function startRedis(): Promise<RunningRedis> {
   }
 
   await start();
-  return { port, url: `redis://127.0.0.1:${port}`, start, kill: () => end('SIGKILL'), stop: () => end('SIGTERM') };
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    start,
+    kill: () => end('SIGKILL'),
+    stop: async () => {
+      child?.kill('SIGCONT');
+      await end('SIGTERM');
+    },
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
+  };
 }
