@@ -184,6 +184,18 @@ export function createLiveCalls(options: LiveCallsOptions): LiveCalls {
     }
   }
 
+  /** One shared apply at a time per call in this process: concurrent callbacks of a call would race on its local copy. */
+  const lanes = new Map<string, Promise<unknown>>();
+  function inLane<T>(callId: string, task: () => Promise<T>): Promise<T> {
+    const run = (lanes.get(callId) ?? Promise.resolve()).then(task, task);
+    const tail = run.catch(() => undefined);
+    lanes.set(callId, tail);
+    void tail.then(() => {
+      if (lanes.get(callId) === tail) lanes.delete(callId);
+    });
+    return run;
+  }
+
   /** Read, apply, compare-and-set; again when another replica changed the call in between. */
   async function applyShared(store: SharedCallStates, n: Exclude<ParsedNotification, { kind: 'ignored' }>): Promise<ApplyOutcome> {
     for (let attempt = 0; attempt < 10; attempt += 1) {
@@ -335,7 +347,7 @@ export function createLiveCalls(options: LiveCallsOptions): LiveCalls {
       for (const n of notifications) {
         if (shared?.up && n.kind !== 'ignored') {
           try {
-            outcomes.push(await applyShared(shared, n));
+            outcomes.push(await inLane(n.callId, () => applyShared(shared, n)));
             continue;
           } catch {
             // Redis failed (logged once by the connection): apply to this process's copy, publish locally.

@@ -54,7 +54,8 @@ export function createRedisConnection(
   const client = createClient(options) as unknown as RedisClientType;
   // The subscriber queues its subscriptions until it connects; the client re-subscribes after each reconnect.
   const subscriber = client.duplicate({ disableOfflineQueue: false }) as RedisClientType;
-  let up = false;
+  /** Undefined until the first connection or failure, so that the first state is logged too. */
+  let up: boolean | undefined;
   let closed = false;
 
   function mark(next: boolean, error?: unknown): void {
@@ -69,8 +70,8 @@ export function createRedisConnection(
   for (const c of [client, subscriber]) {
     c.on('error', (error: unknown) => mark(false, error));
   }
-  client.on('ready', () => mark(subscriber.isReady));
-  subscriber.on('ready', () => mark(client.isReady));
+  client.on('ready', () => subscriber.isReady && mark(true));
+  subscriber.on('ready', () => client.isReady && mark(true));
   upGauge.set(0);
   // A command that timed out on a live socket (a stalled Redis) marks Redis down without any reconnect to follow,
   // so no 'ready' event would bring it back: while down and connected, a PING each second decides.
@@ -87,7 +88,7 @@ export function createRedisConnection(
 
   return {
     get up() {
-      return up && client.isReady && subscriber.isReady;
+      return up === true && client.isReady && subscriber.isReady;
     },
     async run(what, command) {
       if (!client.isReady) throw new Error(`Redis is not connected (${what})`);
