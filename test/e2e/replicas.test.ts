@@ -127,7 +127,7 @@ describe.skipIf(skip)('replicas sharing one Redis, with notifications posted by 
     for (const recorder of recorders) expect(recorder.events.map((e) => e.sequence)).toEqual([1]);
   });
 
-  it('keeps each replica working on its own while Redis is down, says degraded, and shares again once Redis is back', async () => {
+  it('keeps callbacks and subscriptions on each replica working on their own while Redis is down, says degraded, and shares again once Redis is back', async () => {
     const [one, two] = replicas as [Stack, Stack];
     await redis.kill();
     await untilRedis(replicas, 'down');
@@ -141,6 +141,24 @@ describe.skipIf(skip)('replicas sharing one Redis, with notifications posted by 
       await recorder.until(1);
       expect(await replica.gateway.live.store.get(callId)).toMatchObject({ sequence: 1, call: { state: 'established' } });
     }
+    // A graphql-ws subscriber on a replica gets its call's local state, then its next change.
+    const local = randomUUID();
+    expect(await post(two, envelope(callNotification(local, { state: 'established' })))).toBe(202);
+    await vi.waitFor(async () => expect(await two.gateway.live.store.get(local)).toBeDefined());
+    const client = createClient({ url: two.gateway.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+    clients.push(client);
+    const states: string[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      client.subscribe<{ callUpdated: { state: string } }>(
+        { query: `subscription ($id: ID!) { callUpdated(id: $id) { state } }`, variables: { id: local } },
+        { next: (r) => states.push(r.data!.callUpdated.state), error: reject, complete: resolve },
+      );
+    });
+    await vi.waitFor(() => expect(states).toEqual(['ESTABLISHED']));
+    expect(await post(two, envelope(callNotification(local, { state: 'terminated' }, 'deleted')))).toBe(202);
+    await done;
+    expect(states).toEqual(['ESTABLISHED', 'TERMINATED']);
+
     const metrics = await (await fetch(`http://127.0.0.1:${one.gateway.port}/metrics`)).text();
     expect(metrics).toMatch(/^comms_redis_up 0$/m);
     expect(metrics).toMatch(/^comms_redis_errors_total [1-9]/m);
