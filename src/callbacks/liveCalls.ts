@@ -214,13 +214,16 @@ export function createLiveCalls(options: LiveCallsOptions): LiveCalls {
       }
       const after = calls.get(n.callId);
       if (outcome !== 'applied' || !after) return outcome;
-      const committed = await store
-        .commit(n.callId, loaded.sequence, { sequence: after.sequence, state: serialize(after), terminated: after.terminated }, events)
-        .catch((error: unknown) => {
-          // Redis failed after this copy changed: its listeners still get the events (Redis may have published them too).
-          for (const { channel, event } of events) publish(channel, event);
-          throw error;
-        });
+      let committed: boolean;
+      try {
+        const next = { sequence: after.sequence, state: serialize(after), terminated: after.terminated };
+        committed = await store.commit(n.callId, loaded.sequence, next, events);
+      } catch {
+        // Redis failed (logged once by the connection) after this copy changed: the change stands here and this
+        // process's listeners get its events (Redis may have published them too, if only its answer was late).
+        for (const { channel, event } of events) publish(channel, event);
+        committed = true;
+      }
       if (committed) {
         scheduleRetention(n.callId, after);
         return outcome;
