@@ -4,7 +4,7 @@
  * `iss: https://api.botframework.com`, `aud` the app's client id and `tid` the tenant (CALLS-LIVE.md 1.5).
  */
 import { SignJWT } from 'jose';
-import { createSigningKey, TOKEN_ALGORITHM } from '../identity/signingKey.js';
+import { lazySigningKey, TOKEN_ALGORITHM } from '../identity/signingKey.js';
 import type { SigningKey } from '../identity/signingKey.js';
 
 export const CALLBACK_ISSUER = 'https://api.botframework.com';
@@ -13,16 +13,8 @@ export const CALLBACK_JWKS_PATH = '/botframework/v1/.well-known/keys';
 /** Lifetime of a callback token. */
 export const CALLBACK_TOKEN_LIFETIME_SECONDS = 3600;
 
-let shared: Promise<SigningKey> | undefined;
-
 /** The process's callback signing key, separate from the token key, made on first use. */
-export function sharedCallbackSigningKey(): Promise<SigningKey> {
-  shared ??= createSigningKey().catch((err: unknown) => {
-    shared = undefined;
-    throw err;
-  });
-  return shared;
-}
+export const sharedCallbackSigningKey = lazySigningKey();
 
 export function callbackOpenIdConfiguration(origin: string): Record<string, unknown> {
   return {

@@ -12,16 +12,20 @@ export interface SigningKey {
 
 export const TOKEN_ALGORITHM = 'RS256';
 
-let shared: Promise<SigningKey> | undefined;
-
-/** The process's token signing key, made on first use (RSA generation is slow; tokens name their issuer's port). */
-export function sharedSigningKey(): Promise<SigningKey> {
-  shared ??= createSigningKey().catch((err: unknown) => {
-    shared = undefined;
-    throw err;
-  });
-  return shared;
+/** One key per process, made on first use (RSA generation is slow); a failed attempt is tried again next time. */
+export function lazySigningKey(): () => Promise<SigningKey> {
+  let shared: Promise<SigningKey> | undefined;
+  return () => {
+    shared ??= createSigningKey().catch((err: unknown) => {
+      shared = undefined;
+      throw err;
+    });
+    return shared;
+  };
 }
+
+/** The process's token signing key (tokens name their issuer's port, so every simulator may share it). */
+export const sharedSigningKey = lazySigningKey();
 
 export async function createSigningKey(): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair(TOKEN_ALGORITHM, { modulusLength: 2048 });
