@@ -6,7 +6,7 @@ import { jwtAuthentication, noAuthentication, type CallerAuthentication } from '
 export type { Caller } from './caller.js';
 export { ANONYMOUS, callerMay } from './caller.js';
 export type { CallerAuthentication } from './authenticator.js';
-export { createAuthorizationPlugin, requiredPermissions } from './authorization.js';
+export { createAuthorizationPlugin, permissionRefusal, requiredPermissions } from './authorization.js';
 
 /**
  * The gateway's caller authentication. With AUTH_MODE=jwt and no AUTH_JWKS_URL on the embedded simulator,

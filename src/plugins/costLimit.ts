@@ -16,6 +16,7 @@ import {
   Kind,
   type DocumentNode,
   type FieldNode,
+  type GraphQLError,
   type GraphQLCompositeType,
   type GraphQLField,
   type GraphQLSchema,
@@ -83,19 +84,30 @@ export function operationCost(
   return walk(operation.selectionSet, root, new Set());
 }
 
-/** Refuses an operation whose cost exceeds `maxCost` with GRAPHQL_VALIDATION_FAILED and HTTP 400, before it runs. */
+/** The refusal of an operation whose cost exceeds `maxCost` (GRAPHQL_VALIDATION_FAILED, HTTP 400), or undefined. */
+export function costRefusal(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>>,
+  options: CostLimitOptions,
+): GraphQLError | undefined {
+  const cost = operationCost(schema, document, operation, variables, options.paging);
+  if (cost <= options.maxCost) return undefined;
+  return operationRefused(
+    `Operation cost limit of ${options.maxCost} exceeded, found ${cost}: ask for fewer records (first) or fewer fields.`,
+  );
+}
+
+/** Refuses an operation whose cost exceeds `maxCost`, before it runs (over HTTP; subscriptions/admission.ts over WebSocket). */
 export function costLimitPlugin<TContext extends object>(options: CostLimitOptions): ApolloServerPlugin<TContext> {
   return {
     requestDidStart() {
       return Promise.resolve({
         didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return Promise.resolve();
-          const cost = operationCost(schema, document, operation, request.variables ?? {}, options.paging);
-          if (cost > options.maxCost) {
-            throw operationRefused(
-              `Operation cost limit of ${options.maxCost} exceeded, found ${cost}: ask for fewer records (first) or fewer fields.`,
-            );
-          }
+          const refusal = costRefusal(schema, document, operation, request.variables ?? {}, options);
+          if (refusal) throw refusal;
           return Promise.resolve();
         },
       });

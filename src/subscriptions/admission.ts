@@ -17,10 +17,9 @@ import {
   type OperationDefinitionNode,
   type ValidationRule,
 } from 'graphql';
-import { callerMay, requiredPermissions, type Caller } from '../auth/index.js';
-import { forbidden } from '../auth/errors.js';
+import { permissionRefusal, type Caller } from '../auth/index.js';
 import type { JwtAuthSettings } from '../config/security.js';
-import { operationCost } from '../plugins/costLimit.js';
+import { costRefusal } from '../plugins/costLimit.js';
 import { operationRefused } from '../plugins/refusal.js';
 
 export interface AdmissionRules {
@@ -92,14 +91,9 @@ export function admitSubscription(rules: AdmissionRules, message: SubscribeMessa
   if (coerced.errors) {
     return refuse(...coerced.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'BAD_USER_INPUT' } })));
   }
-  const cost = operationCost(rules.schema, document, operation, variables, rules.paging);
-  if (cost > rules.maxCost) {
-    return refuse(operationRefused(`Operation cost limit of ${rules.maxCost} exceeded, found ${cost}: ask for fewer fields.`));
-  }
-  const missing = [...requiredPermissions(document, operation, variables)].filter((permission) => !callerMay(caller, permission));
-  if (missing.length > 0) {
-    const needs = missing.map((p) => (rules.grants ? `the ${rules.grants[p].role} role or the ${rules.grants[p].scope} scope` : p));
-    return refuse(forbidden(`This operation needs ${needs.join(' and ')}.`));
-  }
+  const tooCostly = costRefusal(rules.schema, document, operation, variables, { maxCost: rules.maxCost, paging: rules.paging });
+  if (tooCostly) return refuse(tooCostly);
+  const forbidden = permissionRefusal(document, operation, variables, caller, rules.grants);
+  if (forbidden) return refuse(forbidden);
   return { admitted: true, document, operation, variables };
 }
