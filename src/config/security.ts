@@ -74,20 +74,31 @@ export interface SecuritySettings {
   /** Schema introspection. Default on except in production. */
   introspection: boolean;
   /**
-   * What a browser opening GET /graphql sees: `sandbox` (Apollo Sandbox with the README's operations),
-   * `production` (Apollo's production landing page, no schema exploration), or `off`.
-   * Default `sandbox`, except `off` in production.
+   * What a browser opening GET /graphql sees: `graphiql` (GraphiQL built from this gateway's own assets, with the
+   * README's operations; works offline), `sandbox` (Apollo Sandbox, loaded from Apollo's servers), `production`
+   * (Apollo's production landing page, no schema exploration), or `off`. Default `graphiql`, except `off` in production.
    */
   landingPage: LandingPage;
   cors: {
-    /** Origins allowed to call from a browser; empty means no cross-origin access. Default none. */
+    /**
+     * Origins allowed to call from a browser; empty means no cross-origin access. CORS_ORIGINS, plus Apollo's hosted
+     * Sandbox (`https://studio.apollographql.com`) with CORS_APOLLO_STUDIO, which is on by default only in
+     * development on the embedded simulator.
+     */
     origins: readonly string[];
     /** Whether cross-origin requests may carry cookies or HTTP auth. Default false. */
     credentials: boolean;
   };
 }
 
-export type LandingPage = 'sandbox' | 'production' | 'off';
+export type LandingPage = 'graphiql' | 'sandbox' | 'production' | 'off';
+
+/**
+ * The origin of Apollo's hosted Sandbox (studio.apollographql.com/sandbox), which calls the endpoint from the
+ * browser. Apollo's embedded Sandbox and Explorer (iframes on sandbox.embed / explorer.embed.apollographql.com)
+ * need no entry: they hand each request to the embedding page, which sends it from its own origin.
+ */
+export const APOLLO_STUDIO_ORIGIN = 'https://studio.apollographql.com';
 
 export const DEFAULT_AUDIENCE = 'api://comms-graphql';
 export const DEFAULT_ALGORITHMS = ['RS256', 'PS256', 'ES256'] as const;
@@ -110,8 +121,8 @@ export function readSecurity(read: EnvReader, graphKind: 'azure' | 'simulator', 
     },
     maxBodyBytes: read.int('MAX_BODY_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
     introspection: read.bool('INTROSPECTION', notProduction),
-    landingPage: read.oneOf<LandingPage>('LANDING_PAGE', ['sandbox', 'production', 'off'], notProduction ? 'sandbox' : 'off'),
-    cors: { origins: readOrigins(read), credentials: read.bool('CORS_CREDENTIALS', false) },
+    landingPage: read.oneOf<LandingPage>('LANDING_PAGE', ['graphiql', 'sandbox', 'production', 'off'], notProduction ? 'graphiql' : 'off'),
+    cors: { origins: readCorsOrigins(read, graphKind, runtimeEnv), credentials: read.bool('CORS_CREDENTIALS', false) },
   };
 }
 
@@ -199,6 +210,17 @@ function readJwksUrl(read: EnvReader): string | undefined {
     read.problem(`AUTH_JWKS_URL must be a URL such as https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys, got "${raw}"`);
     return undefined;
   }
+}
+
+/**
+ * CORS_ORIGINS, and Apollo's hosted Sandbox when CORS_APOLLO_STUDIO says so. Its default is on only in development
+ * against the embedded simulator (NODE_ENV unset counts as development): there the data is made up, while with real
+ * Graph the hosted Sandbox would be a third-party page reading real call records through the developer's browser.
+ */
+function readCorsOrigins(read: EnvReader, graphKind: 'azure' | 'simulator', runtimeEnv: string): string[] {
+  const origins = readOrigins(read);
+  const studio = read.bool('CORS_APOLLO_STUDIO', runtimeEnv === 'development' && graphKind === 'simulator');
+  return studio && !origins.includes(APOLLO_STUDIO_ORIGIN) ? [...origins, APOLLO_STUDIO_ORIGIN] : origins;
 }
 
 /** `https://app.example.com` origins; `*` is refused (an allowlist is the point). */

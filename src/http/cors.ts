@@ -36,6 +36,9 @@ export function applyCors(options: CorsOptions, req: http.IncomingMessage, res: 
     return true;
   }
   res.writeHead(204, {
+    // A public https page (the hosted Sandbox) calling a gateway on localhost: Chromium's private network access
+    // asks the allowed origin's preflight for this too.
+    ...(req.headers['access-control-request-private-network'] === 'true' && { 'access-control-allow-private-network': 'true' }),
     'access-control-allow-methods': ALLOWED_METHODS,
     'access-control-allow-headers': ALLOWED_HEADERS,
     'access-control-max-age': PREFLIGHT_MAX_AGE_S,

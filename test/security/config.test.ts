@@ -63,9 +63,26 @@ describe('security configuration', () => {
       limits: { maxDepth: 12, maxAliases: 50, maxDirectives: 50, maxTokens: 2000, maxCost: 10_000 },
       maxBodyBytes: 262_144,
       introspection: true,
-      landingPage: 'sandbox',
+      landingPage: 'graphiql',
+      cors: { origins: ['https://studio.apollographql.com'], credentials: false },
+    });
+    expect(loadConfig({ NODE_ENV: 'production' }).security).toMatchObject({
+      introspection: false,
+      landingPage: 'off',
       cors: { origins: [], credentials: false },
     });
-    expect(loadConfig({ NODE_ENV: 'production' }).security).toMatchObject({ introspection: false, landingPage: 'off' });
+  });
+
+  it("allows Apollo's hosted Sandbox by default only in development on the embedded simulator", () => {
+    const studio = 'https://studio.apollographql.com';
+    const azure = { AZURE_TENANT_ID: 'contoso.example', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's', AUTH_MODE: 'none' };
+    const origins = (env: Record<string, string>) =>
+      loadConfig({ AUTH_ALLOW_ANONYMOUS_WITH_REAL_GRAPH: 'true', ...env }).security.cors.origins;
+    expect(origins({ NODE_ENV: 'development' })).toEqual([studio]);
+    expect(origins({ NODE_ENV: 'test' })).toEqual([]);
+    expect(origins({ NODE_ENV: 'development', ...azure })).toEqual([]);
+    expect(origins({ NODE_ENV: 'development', CORS_APOLLO_STUDIO: 'false' })).toEqual([]);
+    expect(origins({ NODE_ENV: 'development', CORS_ORIGINS: 'https://app.example.com' })).toEqual(['https://app.example.com', studio]);
+    expect(origins({ NODE_ENV: 'production', CORS_APOLLO_STUDIO: 'true', CURSOR_SECRET: 'x'.repeat(32) })).toEqual([studio]);
   });
 });
