@@ -23,6 +23,8 @@ export default defineConfig({
         test: {
           name: 'gateway',
           include: ['test/**/*.test.ts'],
+          // The explorer bundle from the current sources, for the tests that open it in a browser.
+          globalSetup: ['test/helpers/explorerBundle.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },

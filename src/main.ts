@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   } else if (config.graph.kind === 'azure') {
     console.log(`Microsoft Graph: ${config.graph.baseUrl}/${config.apiVersion} (tenant ${config.graph.tenantId})`);
   }
-  console.log(`comms-graphql gateway: ${gateway.url}${config.env === 'production' ? '' : '  (open it in a browser for Apollo Sandbox)'}`);
+  const browserHint = { graphiql: 'GraphiQL', sandbox: 'Apollo Sandbox', production: undefined, off: undefined }[
+    config.security.landingPage
+  ];
+  console.log(`comms-graphql gateway: ${gateway.url}${browserHint ? `  (open it in a browser for ${browserHint})` : ''}`);
 
   let exiting = false;
   const shutdown = (signal: string) => {

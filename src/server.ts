@@ -14,6 +14,7 @@ import type { GatewayConfig } from './config/index.js';
 import { createOperationContext, type GatewayContext } from './context.js';
 import { isDeliberateError, maskUnexpectedErrors, unexpectedErrorLogPlugin } from './errors/index.js';
 import { EXAMPLE_OPERATIONS } from './schema/examples.js';
+import { createExplorer } from './explorer/index.js';
 import { createGraphClient, type GraphClient } from './graph/index.js';
 import type { GraphClientConfig } from './graph/index.js';
 import { applyCors } from './http/cors.js';
@@ -139,7 +140,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       cacheHintsPlugin(),
       // Lifecycle: stop() waits for in-flight operations, then closes idle connections.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 }),
-      // Landing page: Sandbox with the README's operations outside production; in production off unless chosen.
+      // Landing page: GraphiQL (served by the /graphql route below, not Apollo) outside production, or Sandbox with
+      // the README's operations; in production off unless chosen.
       security.landingPage === 'sandbox'
         ? ApolloServerPluginLandingPageLocalDefault({
             embed: { initialState: { pollForSchemaUpdates: false } },
@@ -213,12 +215,17 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     createContext: contextFor,
   });
 
+  // GraphiQL from our own bundle (LANDING_PAGE=graphiql): the page at a browser's GET /graphql, files at /explorer/*.
+  const explorer =
+    security.landingPage === 'graphiql' ? createExplorer({ examples: EXAMPLE_OPERATIONS, authMode: security.auth.mode }) : undefined;
+
   // HTTP routes.
   const routes: Record<string, http.RequestListener> = {
     '/graphql': (req, res) => {
       if (applyCors(security.cors, req, res)) return;
-      if (state === 'ready') graphql(req, res);
-      else sendJson(res, 503, { error: 'the gateway is shutting down' }, { connection: 'close' });
+      if (state === 'ready') {
+        if (!explorer?.page(req, res)) graphql(req, res);
+      } else sendJson(res, 503, { error: 'the gateway is shutting down' }, { connection: 'close' });
     },
     '/callbacks/calls': callbacks.handle,
     '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
@@ -231,6 +238,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       sendJson(res, ready ? 200 : 503, { status, tokenInHand, circuit, ...(redis && { redis: redis.up ? 'up' : 'down' }) });
     },
     ...(metrics && { '/metrics': metricsRoute(metrics.registry) }),
+    ...explorer?.routes,
   };
   httpServer.on('request', (req, res) => {
     const route = routes[(req.url ?? '/').split('?')[0] ?? '/'];

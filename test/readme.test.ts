@@ -25,7 +25,7 @@ describe('README', () => {
     for (const name of read) expect(readme, name).toContain(`\`${name}\``);
   });
 
-  it('shows the example operations the gateway preloads in Sandbox', () => {
+  it('shows the example operations the gateway preloads in its explorer', () => {
     for (const name of ['RecentCallRecords', 'NextCallRecords', 'OneCall', 'PlaceCall', 'WatchCall', 'IncomingCalls']) {
       expect(EXAMPLE_OPERATIONS).toContain(`${name}`);
       expect(readme).toContain(name);
