@@ -14,44 +14,57 @@ const executablePath = ensureChromium();
 vi.setConfig({ testTimeout: 120_000 });
 const WAIT = { timeout: 60_000, interval: 100 };
 
+/** A page of the explorer in a fresh browser context, and what it did. */
+interface Session {
+  page: Page;
+  /** Every request the page tried to send off loopback (each was aborted). */
+  offLoopback: string[];
+  webSockets: string[];
+  workers: string[];
+  /** Console errors (a CSP refusal is one) and uncaught exceptions. */
+  problems: string[];
+  /** JSON answers to the page's POSTs, to check what the UI shows against what the gateway said. */
+  answers: Array<Record<string, unknown>>;
+}
+
+async function openExplorer(browser: Browser, stack: Stack): Promise<Session> {
+  const session: Omit<Session, 'page'> = { offLoopback: [], webSockets: [], workers: [], problems: [], answers: [] };
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  await context.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (LOOPBACK.has(url.hostname)) return route.continue();
+    session.offLoopback.push(url.href);
+    return route.abort('blockedbyclient');
+  });
+  await context.routeWebSocket(/.*/, (ws) => {
+    session.webSockets.push(ws.url());
+    if (LOOPBACK.has(new URL(ws.url()).hostname)) ws.connectToServer();
+    else session.offLoopback.push(ws.url());
+  });
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') session.problems.push(message.text());
+  });
+  page.on('pageerror', (error) => session.problems.push(`uncaught: ${error.message}`));
+  page.on('worker', (worker) => session.workers.push(worker.url()));
+  page.on('response', async (response) => {
+    if (response.request().method() !== 'POST' || !response.url().startsWith(stack.gateway.url)) return;
+    session.answers.push((await response.json().catch(() => ({}))) as Record<string, unknown>);
+  });
+  const response = await page.goto(stack.gateway.url);
+  expect(response?.status()).toBe(200);
+  return { ...session, page };
+}
+
 describe.skipIf(executablePath === undefined)('the explorer in a real browser (chromium, nothing off loopback)', () => {
   let stack: Stack;
   let browser: Browser;
+  let session: Session;
   let page: Page;
-  /** Every request the page tried to send off loopback (each was aborted). */
-  const offLoopback: string[] = [];
-  const webSockets: string[] = [];
-  const workers: string[] = [];
-  /** Console errors (a CSP refusal is one) and uncaught exceptions. */
-  const problems: string[] = [];
-  /** JSON answers to the page's POSTs, to check what the UI shows against what the gateway said. */
-  const answers: Array<Record<string, unknown>> = [];
 
   beforeAll(async () => {
     stack = await startStack({ simulator: { callRecordCount: 5 }, env: { NODE_ENV: 'development' } });
     browser = await launchChromium(executablePath as string);
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-    await context.route('**/*', async (route) => {
-      const url = new URL(route.request().url());
-      if (LOOPBACK.has(url.hostname)) return route.continue();
-      offLoopback.push(url.href);
-      return route.abort('blockedbyclient');
-    });
-    await context.routeWebSocket(/.*/, (ws) => {
-      webSockets.push(ws.url());
-      if (LOOPBACK.has(new URL(ws.url()).hostname)) ws.connectToServer();
-      else offLoopback.push(ws.url());
-    });
-    page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
-    page.on('worker', (worker) => workers.push(worker.url()));
-    page.on('response', async (response) => {
-      if (response.request().method() !== 'POST' || !response.url().startsWith(stack.gateway.url)) return;
-      answers.push((await response.json().catch(() => ({}))) as Record<string, unknown>);
-    });
   }, 120_000);
 
   afterAll(async () => {
@@ -60,9 +73,9 @@ describe.skipIf(executablePath === undefined)('the explorer in a real browser (c
   });
 
   it('loads GraphiQL from the gateway with every example operation as a tab and introspects the schema', async () => {
-    const response = await page.goto(stack.gateway.url);
-    expect(response?.status()).toBe(200);
-    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    session = await openExplorer(browser, stack);
+    page = session.page;
+    const { answers } = session;
     for (const name of ['RecentCallRecords', 'NextCallRecords', 'OneCall', 'PlaceCall', 'WatchCall', 'IncomingCalls']) {
       await expect.poll(() => page.locator('.graphiql-tab', { hasText: name }).count(), WAIT).toBe(1);
     }
@@ -73,6 +86,7 @@ describe.skipIf(executablePath === undefined)('the explorer in a real browser (c
   });
 
   it('runs the preloaded RecentCallRecords and shows the records the gateway answered', async () => {
+    const { answers } = session;
     await page.locator('.graphiql-tab', { hasText: 'RecentCallRecords' }).click();
     await page.locator('.graphiql-execute-button').click();
     await expect.poll(() => answers.find((answer) => hasPath(answer, ['data', 'callRecords'])), WAIT).toBeTruthy();
@@ -88,7 +102,7 @@ describe.skipIf(executablePath === undefined)('the explorer in a real browser (c
     await page.locator('.graphiql-tab', { hasText: 'IncomingCalls' }).click();
     await page.locator('.graphiql-execute-button').click();
     await expect.poll(() => stack.gateway.subscriptions().subscriptions, WAIT).toBe(1);
-    expect(webSockets).toEqual([stack.gateway.url.replace(/^http/, 'ws')]);
+    expect(session.webSockets).toEqual([stack.gateway.url.replace(/^http/, 'ws')]);
 
     const callbackUri = stack.gateway.callbackUrl as string;
     const first = stack.simulator.control.injectIncomingCall({ callbackUri });
@@ -105,11 +119,54 @@ describe.skipIf(executablePath === undefined)('the explorer in a real browser (c
   });
 
   it('sent nothing off loopback, ran its editor workers from its own origin, and broke no CSP rule', () => {
+    const { offLoopback, workers, problems } = session;
     expect(offLoopback).toEqual([]);
     const origin = new URL(stack.gateway.url).origin;
     expect(workers.some((url) => url === `${origin}/explorer/graphql.worker.js`)).toBe(true);
     expect(workers.every((url) => url.startsWith(`${origin}/explorer/`))).toBe(true);
     expect(problems).toEqual([]);
+  });
+});
+
+describe.skipIf(executablePath === undefined)('the explorer with AUTH_MODE=jwt (chromium)', () => {
+  let stack: Stack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    stack = await startStack({ simulator: { callRecordCount: 5 }, env: { NODE_ENV: 'development' }, callerApp: 'caller' });
+    browser = await launchChromium(executablePath as string);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('is refused until a caller token is pasted into the headers editor, then introspects and subscribes with it', async () => {
+    const { page, answers, offLoopback, webSockets } = await openExplorer(browser, stack);
+    const unauthenticated = (answer: Record<string, unknown>) =>
+      (answer['errors'] as Array<{ extensions?: { code?: string } }> | undefined)?.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
+    await expect.poll(() => answers.some(unauthenticated), WAIT).toBe(true);
+
+    // Headers belong to a tab: paste the token where the subscription runs, as the README says.
+    await page.locator('.graphiql-tab', { hasText: 'IncomingCalls' }).click();
+    const headers = page.locator('section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden)');
+    await expect.poll(() => headers.innerText(), WAIT).toMatch(/Bearer/);
+    await headers.click();
+    // Pasted, as a person would (typed, Monaco would close the brackets and quotes itself).
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(stack.gateway.url).origin });
+    await page.evaluate((text) => navigator.clipboard.writeText(text), JSON.stringify({ authorization: `Bearer ${stack.callerToken}` }));
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('ControlOrMeta+V');
+    await page.getByRole('button', { name: /re-fetch graphql schema/i }).click();
+    await expect.poll(() => answers.some((answer) => hasPath(answer, ['data', '__schema', 'queryType', 'name'], 'Query')), WAIT).toBe(true);
+
+    await page.locator('.graphiql-execute-button').click();
+    await expect.poll(() => stack.gateway.subscriptions().subscriptions, WAIT).toBe(1);
+    const id = stack.simulator.control.injectIncomingCall({ callbackUri: stack.gateway.callbackUrl as string });
+    await expect.poll(() => resultText(page), WAIT).toContain(id);
+    expect(webSockets).toEqual([stack.gateway.url.replace(/^http/, 'ws')]);
+    expect(offLoopback).toEqual([]);
   });
 });
 
