@@ -148,11 +148,29 @@ export function createCallRecordCache(options: CallRecordCacheOptions): CallReco
     }
   }
 
+  // Writes wait for the end of the tick, then go out as one pipeline with one timeout: a page's 120 expansions are
+  // 60 scripts (one per record), not 120 commands each racing its own timer.
+  const pending = new Map<string, { version: string; fields: string[] }>();
+  let flushing = false;
+
   function redisWrite(key: string, version: string, field: string, json: string): void {
     if (!redis?.up) return;
-    redis
-      .run('write call record', (client) => client.eval(WRITE, { keys: [key], arguments: [ttlMs, version, field, json] }))
-      .catch(() => undefined);
+    let entry = pending.get(key);
+    if (entry?.version !== version) pending.set(key, (entry = { version, fields: [] }));
+    entry.fields.push(field, json);
+    if (flushing) return;
+    flushing = true;
+    setImmediate(() => {
+      flushing = false;
+      const batch = [...pending];
+      pending.clear();
+      if (!redis.up) return;
+      redis
+        .run('write call records', (client) =>
+          Promise.all(batch.map(([k, e]) => client.eval(WRITE, { keys: [k], arguments: [ttlMs, e.version, ...e.fields] }))),
+        )
+        .catch(() => undefined);
+    });
   }
 
   function parse<T>(json: string | null | undefined): T | undefined {
