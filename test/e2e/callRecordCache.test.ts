@@ -72,7 +72,12 @@ async function bumpVersion(simulator: RunningSimulator, id: string): Promise<{ v
 }
 
 async function metric(stack: Stack, line: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${stack.gateway.port}/metrics`)).text();
+  const text = await (
+    await fetch(
+      `http://127.0.0.1:${stack.gateway.port}/metrics`,
+      stack.callerToken ? { headers: { authorization: `Bearer ${stack.callerToken}` } } : {},
+    )
+  ).text();
   const found = text.split('\n').find((l) => l.startsWith(`${line} `));
   return found === undefined ? 0 : Number(found.slice(line.length + 1));
 }
@@ -138,6 +143,43 @@ describe('the call-record cache in one process (no Redis)', () => {
       expect(result.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
       expect(requests).toBe(1);
     }
+  });
+});
+
+describe('the call-record cache behind caller authorization', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ simulator: { callRecordCount: 50, now: NOW }, callerApp: 'caller-records' });
+  });
+  afterAll(async () => stack?.stop());
+
+  it('refuses a caller without the call-records permission on every path to a warm cache, before reading it', async () => {
+    const page = await stack.query<Page>(PAGE_60);
+    expect(page.errors).toBeUndefined();
+    const id = page.data!.callRecords.nodes[0]!.id;
+    await stack.query<One>(ONE_RECORD, { id });
+    const token = await stack.simulator.control.mintToken({ app: 'caller-no-roles' });
+    const operations = [
+      { query: PAGE_60 },
+      { query: ONE_RECORD, variables: { id } },
+      {
+        query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on CallRecord { id sessions { id } } } }',
+        variables: { r: [{ __typename: 'CallRecord', id }] },
+      },
+    ];
+    const lookups = await metric(stack, 'comms_callrecord_cache_lookups_total{level="memory",result="hit"}');
+    for (const operation of operations) {
+      const response = await fetch(stack.gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(operation),
+      });
+      const answer = (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> };
+      expect(answer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(answer.data ?? null).toBeNull();
+    }
+    // Not one lookup: the cache was never read for them.
+    expect(await metric(stack, 'comms_callrecord_cache_lookups_total{level="memory",result="hit"}')).toBe(lookups);
   });
 });
 
