@@ -182,6 +182,8 @@ export function createCallRecordCache(options: CallRecordCacheOptions): CallReco
     }
   }
 
+  // Neither level keeps anything: spare the serialization that sizes and ships entries.
+  const off = settings.maxEntries === 0 && redis === undefined;
   const isFresh = (entry: CachedRecord): boolean => now() - entry.confirmedAt < settings.freshnessMs;
 
   return {
@@ -206,6 +208,7 @@ export function createCallRecordCache(options: CallRecordCacheOptions): CallReco
     },
 
     setExpansion(key, collection) {
+      if (off) return;
       const json = JSON.stringify(collection);
       memory.set(recordKey(key.id), expansionField(key), collection, json.length);
       redisWrite(recordKey(key.id), key.version, expansionField(key), json);
@@ -231,6 +234,7 @@ export function createCallRecordCache(options: CallRecordCacheOptions): CallReco
     },
 
     setRecord(id, entry) {
+      if (off) return;
       const json = JSON.stringify(entry);
       memory.set(recordKey(id), RECORD_FIELD, entry, json.length);
       redisWrite(recordKey(id), entry.version, RECORD_FIELD, json);
