@@ -3,7 +3,7 @@
  * side by side with a naive REST resolver set and an in-memory Apollo Server, in one run. Prints a table
  * and writes bench/RESULTS.md. Every child process it starts is stopped before it exits.
  *
- * Options: --duration S (measured seconds per run, default 10), --warmup S (default 2), --only s1,s3
+ * Options: --duration S (measured seconds per run, default 10), --warmup S (default 2), --only s1,s3,cache
  * (scenarios), --profile (gateway children run with --cpu-prof; see bench/profile.ts), --no-write.
  *
  * Processes: this one drives load (autocannon, the open-loop generator, the replay client); the simulator
@@ -61,6 +61,9 @@ const CALLS = 200;
 const PAGED_RECORDS = 10_000;
 /** Operations sent one at a time to count Graph requests and bytes per operation exactly. */
 const PROBE_OPS = 5;
+
+/** Gateway settings that turn the call-record cache off (no in-process entries, no Redis in the bench). */
+const NO_CALL_RECORD_CACHE = { CALL_RECORD_CACHE_MAX_ENTRIES: '0' } as const;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const log = (...parts: unknown[]): void => console.log(`[bench ${((performance.now() - T0) / 1000).toFixed(0).padStart(4)}s]`, ...parts);
@@ -158,11 +161,13 @@ async function measureClosed(
     selectedPerOp?: number;
     floorPerOp?: number;
     fixed?: { rate: number; into: OpenLoopResult[] };
+    gatewayEnv?: Readonly<Record<string, string>>;
   },
 ): Promise<ClosedRun> {
   const target = await startTarget(ctx.sim, kind, {
     token: ctx.token,
     callIds: ctx.callIds,
+    ...(opts.gatewayEnv ? { gatewayEnv: opts.gatewayEnv } : {}),
     ...(opts.coalesce ? { coalesce: opts.coalesce } : {}),
     ...(argv.profile && kind === 'gateway' ? { profileName: `${scenario.split(' ')[0] ?? scenario}-${label.replace(/\W+/g, '-')}` } : {}),
   });
@@ -324,6 +329,8 @@ async function main(): Promise<void> {
         selectedPerOp: selected,
         floorPerOp: floor,
         fixed: { rate: 5, into: fixed },
+        // What a page costs with nothing cached, as before the call-record cache (scenario C1 measures the cache).
+        gatewayEnv: NO_CALL_RECORD_CACHE,
       });
       report.rows.push(gw.row);
       report.added.push(addedRow(s, 5, fixed[0], await replayAtRate(ctx, gw.stages ?? [], 5), gw));
@@ -331,6 +338,30 @@ async function main(): Promise<void> {
         (await measureClosed(ctx, s, 'naive', 'naive', { connections: 8, body: () => body(PAGE_60_QUERY), selectedPerOp: selected })).row,
       );
       report.rows.push((await measureClosed(ctx, s, 'in-memory', 'memory', { connections: 8, body: () => body(PAGE_60_QUERY) })).row);
+    }
+
+    // C1. The same page through the call-record cache: warm (every record's version cached) and cold (an LRU of one
+    // entry, so every page misses and pays for storing what it fetched). One gateway, no Redis.
+    if (want('cache')) {
+      const s = 'C1 page of 60, call-record cache';
+      const selected = selectedBytes(reference.records, PAGE_60_PROJECTION);
+      const cold = await measureClosed(ctx, s, 'gateway, cache cold', 'gateway', {
+        connections: 8,
+        body: () => body(PAGE_60_QUERY),
+        selectedPerOp: selected,
+        gatewayEnv: { CALL_RECORD_CACHE_MAX_ENTRIES: '1' },
+      });
+      const warm = await measureClosed(ctx, s, 'gateway, cache warm', 'gateway', {
+        connections: 8,
+        body: () => body(PAGE_60_QUERY),
+        selectedPerOp: selected,
+      });
+      report.rows.push(cold.row, warm.row);
+      report.targets.push({
+        target: 'C1: a warm page of 60 with sessions and segments costs exactly 1 Graph request',
+        measured: `${warm.row.graphRequestsPerOp.toFixed(2)} Graph requests/op warm (${warm.row.batchItemsPerOp.toFixed(1)} $batch items), ${cold.row.graphRequestsPerOp.toFixed(2)} cold (${cold.row.batchItemsPerOp.toFixed(1)} items); server CPU ${warm.row.serverCpuMsPerOp.toFixed(1)} ms/op warm, ${cold.row.serverCpuMsPerOp.toFixed(1)} cold`,
+        met: warm.row.graphRequestsPerOp === 1 && warm.row.batchItemsPerOp === 0,
+      });
     }
 
     // 2. One operation naming 100 distinct calls.

@@ -1,4 +1,5 @@
 import type { Caller } from './auth/caller.js';
+import type { CallRecordCache } from './callRecordCache/cache.js';
 import type { GraphClient } from './graph/index.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 import type { Logger } from './observability/logger.js';
@@ -40,13 +41,15 @@ export interface OperationInputs {
   operationTimeoutMs: number;
   callbackUrl: string | undefined;
   live: LiveFeed;
+  /** The process's call-record cache, behind the call-record loaders. */
+  callRecordCache: CallRecordCache;
 }
 
 /** A fresh context: its own loaders and Graph view, and the deadline every Graph request of the operation shares. */
 export function createOperationContext(inputs: OperationInputs): GatewayContext {
   const graph = createOperationGraph(inputs.graph, Date.now() + inputs.operationTimeoutMs);
   return {
-    loaders: createLoaders(graph),
+    loaders: createLoaders(graph, inputs.callRecordCache),
     graph,
     codec: inputs.codec,
     paging: inputs.paging,

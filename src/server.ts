@@ -23,6 +23,8 @@ import { createMemoryBus } from './live/memoryBus.js';
 import { createRedisEventBus } from './live/redisBus.js';
 import { createRedisConnection } from './redis/connection.js';
 import { createSharedCallStates } from './redis/liveCallState.js';
+import { createCallRecordCache } from './callRecordCache/cache.js';
+import type { CallRecordEviction } from './callRecordCache/eviction.js';
 import { createGraphQLHandler } from './http/graphqlHandler.js';
 import { sendJson } from './http/respond.js';
 import { createLogger, registerSecret, type Logger } from './observability/logger.js';
@@ -60,6 +62,8 @@ export interface RunningGateway {
   graph: GraphClient;
   /** Live calls from Graph's notifications: the event bus and the call-state store (src/live/events.ts). */
   live: LiveFeed;
+  /** Evicts a call record from the version-keyed cache on every replica (for call-record change notifications). */
+  callRecordCache: CallRecordEviction;
   /** Stops taking requests, lets in-flight ones finish, closes upstream sockets. Idempotent. */
   stop(): Promise<void>;
 }
@@ -104,6 +108,15 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     accepting: () => state === 'ready',
   });
   const live: LiveFeed = { bus, store: callbacks.liveCalls };
+  // Call records by version: this process's LRU, then Redis (when configured and up).
+  const callRecordCache = createCallRecordCache({
+    settings: config.callRecordCache,
+    tenantId: options.graph.tenantId,
+    apiVersion: config.apiVersion,
+    redis,
+    logger,
+    registry: metrics?.registry,
+  });
   // Known once listening: PUBLIC_URL, else (embedded simulator only) this process's own loopback address.
   let callbackUrl: string | undefined = undefined;
   const httpServer = http.createServer();
@@ -167,6 +180,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       operationTimeoutMs: config.operationTimeoutMs,
       callbackUrl,
       live,
+      callRecordCache,
     });
 
   const graphql = createGraphQLHandler<GatewayContext>({
@@ -265,6 +279,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     port,
     graph,
     live,
+    callRecordCache,
     stop() {
       stopping ??= (async () => {
         state = 'draining';

@@ -33,7 +33,14 @@ export function startSimulatorProcess(env: Record<string, string>): Promise<Chil
 export async function startTarget(
   sim: SimulatorReady,
   kind: TargetKind,
-  options: { token: string; callIds: readonly string[]; coalesce?: 'on' | 'off' | 'window2'; profileName?: string },
+  options: {
+    token: string;
+    callIds: readonly string[];
+    coalesce?: 'on' | 'off' | 'window2';
+    profileName?: string;
+    /** Gateway settings over the bench's own (GATEWAY_ENV), e.g. the call-record cache's bounds. */
+    gatewayEnv?: Readonly<Record<string, string>>;
+  },
 ): Promise<Target> {
   const execArgv: string[] = [];
   if (options.profileName) {
@@ -52,6 +59,7 @@ export async function startTarget(
       BENCH_TOKEN: options.token,
       BENCH_CALL_IDS: JSON.stringify(options.callIds),
       BENCH_COALESCE: options.coalesce ?? 'on',
+      BENCH_GATEWAY_ENV: JSON.stringify(options.gatewayEnv ?? {}),
     },
   });
   return {

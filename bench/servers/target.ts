@@ -5,6 +5,7 @@
  *   BENCH_COALESCE=off sets the $batch transport to one item per request and a 0 ms window (the
  *   product's existing knobs), so every GET travels alone; BENCH_COALESCE=window2 keeps batching but
  *   sets the coalescing window to 2 ms (the default before it became 0 ms, for comparison);
+ *   BENCH_GATEWAY_ENV (JSON) adds gateway settings, e.g. the call-record cache's bounds;
  * - `naive`: Apollo Server with the naive resolvers (bench/baselines/naive.ts);
  * - `memory`: Apollo Server with the in-memory resolvers (bench/baselines/memory.ts).
  * The baselines use Apollo's standalone HTTP server.
@@ -49,7 +50,7 @@ const instrument = instrumentGraphClient(sim.origin);
 
 async function start(): Promise<{ url: string; stop(): Promise<void> }> {
   if (kind === 'gateway') {
-    const config = loadConfig({ ...GATEWAY_ENV });
+    const config = loadConfig({ ...GATEWAY_ENV, ...(JSON.parse(process.env.BENCH_GATEWAY_ENV ?? '{}') as Record<string, string>) });
     const graph = graphClientConfig(config, {
       graphBaseUrl: sim.graphBaseUrl,
       authorityHost: sim.authorityHost,

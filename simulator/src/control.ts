@@ -10,7 +10,7 @@ import { completeChaos, validateChaos } from './options.js';
 import type { AppRegistration, ChaosOptions } from './options.js';
 import type { Throttle } from './throttle.js';
 import { GraphHttpError } from './types.js';
-import type { GraphResources, SimResponse } from './types.js';
+import type { GraphResources, NewVersion, SimResponse, VersionChange } from './types.js';
 
 export interface MintTokenOptions {
   /** App name (`default`, `calls-only`, ...) or client id. Default `default`, else the first app. */
@@ -78,6 +78,11 @@ export interface SimulatorControl {
   injectIncomingCall(options: IncomingCallOptions): string;
   /** A DTMF tone on a call that subscribed to tones; returns the tone's sequenceId. */
   sendTone(callId: string, tone: string): number;
+  /**
+   * Moves a call record to its next version as Graph would when more of the call arrives: a session added (unless
+   * `addSession: false`), `version` + 1, `lastModifiedDateTime` now. 404 for an unknown record.
+   */
+  bumpCallRecordVersion(id: string, change?: VersionChange): NewVersion;
   /** Callback delivery behaviours now (`callbackDuplicate`, `callbackShuffle`, `callbackDropP`, `callbackDelayMs`). */
   getCallbackBehaviour(): CallbackBehaviour;
   /** Switches callback behaviours at run time (400 on invalid values); returns the new setting. */
@@ -135,6 +140,7 @@ export function createControl(deps: ControlDeps): SimulatorControl {
       });
     },
     sendTone: (callId, tone) => deps.resources.injectTone(callId, tone),
+    bumpCallRecordVersion: (id, change) => deps.resources.bumpCallRecordVersion(id, change),
     getCallbackBehaviour: () => deps.notifier.behaviour(),
     setCallbackBehaviour(change) {
       const problems = validateBehaviour(change);
@@ -179,7 +185,7 @@ export function createControl(deps: ControlDeps): SimulatorControl {
 }
 
 /**
- * Serves `/_simulator/{stats,log,reset,fixtures,chaos,tokens,callbacks,calls/incoming,calls/{id}/tones}`;
+ * Serves `/_simulator/{stats,log,reset,fixtures,chaos,tokens,callbacks,calls/incoming,calls/{id}/tones,callRecords/{id}/version}`;
  * `subPath` is what follows `/_simulator`.
  */
 export async function handleControlRequest(
@@ -197,6 +203,13 @@ export async function handleControlRequest(
       throw new GraphHttpError(400, 'BadRequest', 'The body must be {"tone": "tone0".."tone9"|"star"|"pound"|...}.');
     const sequenceId = control.sendTone(decodeURIComponent(tones[1] ?? ''), tone);
     return { status: 200, body: { tone, sequenceId } };
+  }
+  const version = /^\/callRecords\/([^/]+)\/version$/i.exec(trimmed);
+  if (version && method === 'POST') {
+    const addSession = isObject(body) ? body.addSession : undefined;
+    if (addSession !== undefined && typeof addSession !== 'boolean')
+      throw new GraphHttpError(400, 'BadRequest', `addSession must be a boolean, got ${JSON.stringify(addSession)}.`);
+    return { status: 200, body: control.bumpCallRecordVersion(decodeURIComponent(version[1] ?? ''), { addSession }) };
   }
   const op = `${method} ${trimmed}`;
   switch (op) {
@@ -280,7 +293,7 @@ export async function handleControlRequest(
       throw new GraphHttpError(
         404,
         'ResourceNotFound',
-        `No control operation '${op}'. Known: GET stats, GET log, POST reset, POST fixtures, GET|PUT chaos, POST tokens, GET callbacks, GET|PUT callbacks/behaviour, POST calls/incoming, POST calls/{id}/tones.`,
+        `No control operation '${op}'. Known: GET stats, GET log, POST reset, POST fixtures, GET|PUT chaos, POST tokens, GET callbacks, GET|PUT callbacks/behaviour, POST calls/incoming, POST calls/{id}/tones, POST callRecords/{id}/version.`,
       );
   }
 }

@@ -46,7 +46,17 @@ export type {
 } from './options.js';
 // `extraRoutes` adds routes beside Graph's; a route's handler gets a SimRequest and throws GraphHttpError
 // for Graph's error envelope.
-export type { GraphResources, GraphVersion, Route, RouteParams, SimApp, SimRequest, SimResponse } from './types.js';
+export type {
+  GraphResources,
+  GraphVersion,
+  NewVersion,
+  Route,
+  RouteParams,
+  SimApp,
+  SimRequest,
+  SimResponse,
+  VersionChange,
+} from './types.js';
 export { GraphHttpError } from './types.js';
 export {
   ALL_COMMUNICATIONS_ROLES,

@@ -121,6 +121,20 @@ export interface StoredRecording {
 }
 
 /** What the resource modules hand to the platform. */
+/** A call record's next version (`POST /_simulator/callRecords/{id}/version`). */
+export interface VersionChange {
+  /** Add a session (a copy of the last one with new ids); false moves only the version. Default true. */
+  addSession?: boolean;
+}
+
+export interface NewVersion {
+  id: string;
+  version: number;
+  lastModifiedDateTime: string;
+  /** Sessions the record has now. */
+  sessions: number;
+}
+
 export interface GraphResources {
   routes: readonly Route[];
   /** Back to the generated data set (fixtures dropped, calls cleared). */
@@ -137,6 +151,8 @@ export interface GraphResources {
   injectIncomingCall(input: IncomingCallInput): string;
   /** A DTMF tone on a call that subscribed to tones (`updated` with `toneInfo`); returns its sequenceId, throws GraphHttpError otherwise. */
   injectTone(callId: string, tone: string): number;
+  /** A call record's next version: a session added (unless `addSession: false`), `version` + 1, `lastModifiedDateTime` now. */
+  bumpCallRecordVersion(id: string, change?: VersionChange): NewVersion;
   /** The recording behind a recordOperation's `recordingLocation`, by its id. */
   recording(id: string): StoredRecording | undefined;
   /** Stops timers (pending state transitions). */

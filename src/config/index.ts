@@ -7,6 +7,7 @@ import { readObservability, type ObservabilitySettings } from './observability.j
 import { readCallbacks, type CallbackSettings } from './callbacks.js';
 import { readSubscriptions, type SubscriptionSettings } from './subscriptions.js';
 import { readRedis, type RedisSettings } from './redis.js';
+import { readCallRecordCache, type CallRecordCacheSettings } from './callRecordCache.js';
 
 export type CloudName = NationalCloud;
 
@@ -62,6 +63,8 @@ export interface GatewayConfig {
   subscriptions: SubscriptionSettings;
   /** Redis shared by replicas (config/redis.ts); no URL: one process, as before. */
   redis: RedisSettings;
+  /** The version-keyed call-record cache: in-process LRU and, with Redis, a shared level (config/callRecordCache.ts). */
+  callRecordCache: CallRecordCacheSettings;
 }
 
 export class ConfigError extends Error {
@@ -98,6 +101,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     callbacks: readCallbacks(read, graph.kind),
     subscriptions: readSubscriptions(read),
     redis: readRedis(read),
+    callRecordCache: readCallRecordCache(read),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return deepFreeze(config);

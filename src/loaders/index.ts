@@ -5,6 +5,8 @@ import { batchGet, segment } from './graphBatch.js';
 import { drainExpandedCollections } from './nextLinks.js';
 import type { OperationGraph } from '../upstream/operationGraph.js';
 import type { CallRecordExpansion } from './projection.js';
+import type { CallRecordCache } from '../callRecordCache/cache.js';
+import { createCurrentRecordLoader, createExpansionLoader, type CurrentRecordLoader, type ExpansionLoader } from './cachedCallRecords.js';
 
 /** A call or call record wanted with these Graph properties. */
 export interface EntityKey {
@@ -19,7 +21,12 @@ export interface CallRecordKey extends EntityKey {
 
 export interface Loaders {
   call: DataLoader<EntityKey, GraphCall>;
+  /** A record by id with the properties the operation selected (cursor completion, records without a version). */
   callRecord: DataLoader<CallRecordKey, GraphCallRecord>;
+  /** A record by id through the version-keyed cache, with its expansions inline (callRecord(id), references). */
+  currentCallRecord: CurrentRecordLoader;
+  /** One expansion of one version of a record, through the version-keyed cache (a page's records). */
+  callRecordExpansion: ExpansionLoader;
   /** A live call's roster by call id (GET .../participants); Graph documents no paging for it. */
   participants: DataLoader<string, GraphParticipant[]>;
 }
@@ -29,8 +36,11 @@ export interface Loaders {
  * name the same entity (and expansion) are merged into one Graph GET whose `$select` is the union of
  * the keys' selections, so K distinct entities cost ceil(K/20) `$batch` requests.
  */
-export function createLoaders(graph: OperationGraph): Loaders {
+export function createLoaders(graph: OperationGraph, cache: CallRecordCache): Loaders {
+  const callRecordExpansion = createExpansionLoader(graph, cache);
   return {
+    callRecordExpansion,
+    currentCallRecord: createCurrentRecordLoader(graph, cache, callRecordExpansion),
     call: new DataLoader<EntityKey, GraphCall, string>(
       (keys) =>
         loadMerged(

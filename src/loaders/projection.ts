@@ -52,6 +52,9 @@ const CALL_RECORD_PROPERTIES: Readonly<Record<string, string>> = {
  */
 const CALL_FIELDS_NOT_SELECTED = ['participants', 'operations'];
 
+/** What every call-record list request selects besides the caller's fields: the version the cache keys expansions by. */
+export const CALL_RECORD_VERSION_PROPERTIES: readonly string[] = ['version', 'lastModifiedDateTime'];
+
 export const CALL_FIELDS = [...Object.keys(CALL_PROPERTIES), ...CALL_FIELDS_NOT_SELECTED];
 export const CALL_RECORD_FIELDS = [...Object.keys(CALL_RECORD_PROPERTIES), 'sessions', 'participants'];
 

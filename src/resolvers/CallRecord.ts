@@ -1,7 +1,8 @@
 import type { CallRecordResolvers } from '../generated/graphql.js';
-import type { GraphCallRecord } from '../graph/types.js';
-import { callRecordProjection } from '../loaders/projection.js';
-import { sessionsExpansion } from '../loaders/projection.js';
+import type { GraphCallRecord, GraphCallRecordParticipant, GraphSession } from '../graph/types.js';
+import { expandedProperty, versionOf } from '../loaders/cachedCallRecords.js';
+import type { Loaders } from '../loaders/index.js';
+import { callRecordProjection, sessionsExpansion, type CallRecordExpansion } from '../loaders/projection.js';
 import { selectionOf } from '../loaders/selection.js';
 import { checkId } from './arguments.js';
 import { entitySelection } from './entitySelection.js';
@@ -14,37 +15,41 @@ import { nullIfNotFound } from './references.js';
  */
 export const CallRecord: CallRecordResolvers = {
   /**
-   * A federation reference, through the operation's call-record loader like `Query.callRecord`: K references cost
-   * ceil(K/20) `$batch` requests, `$select`ing what the router asked for, the first expansion riding on the GET
-   * and any other starting in the same batch window under the key the field resolver below will use.
+   * A federation reference, through the version-keyed cache like `Query.callRecord`: K references that miss cost
+   * ceil(K/20) `$batch` requests of GETs, the first expansion riding on each record's GET and any other beside it.
    */
   __resolveReference(reference, { loaders }, info) {
     const id = checkId(reference.id);
     const { select, expansions } = callRecordProjection(entitySelection(info, 'CallRecord'));
-    for (const expand of expansions.slice(1)) void loaders.callRecord.load({ id, select: ['id'], expand }).catch(() => undefined);
-    return nullIfNotFound(loaders.callRecord.load({ id, select, expand: expansions[0] }));
+    return nullIfNotFound(loaders.currentCallRecord.load({ id, select, expansions }));
   },
 
   organizer: (record) => record.organizer_v2 ?? null,
 
   async participants(record, _args, { loaders }) {
     if (Array.isArray(record.participants_v2)) return record.participants_v2;
-    const loaded = await loaders.callRecord.load({ id: idOf(record), select: ['id'], expand: 'participants_v2' });
-    return loaded.participants_v2 ?? [];
+    return (await expansion(record, 'participants_v2', loaders)) as GraphCallRecordParticipant[];
   },
 
   async sessions(record, _args, { loaders }, info) {
     const withSegments = selectionOf(info).has('segments');
     const sessions = record.sessions;
     if (Array.isArray(sessions) && (!withSegments || sessions.every((s) => Array.isArray(s.segments)))) return sessions;
-    const loaded = await loaders.callRecord.load({
-      id: idOf(record),
-      select: ['id'],
-      expand: sessionsExpansion(withSegments),
-    });
-    return loaded.sessions ?? [];
+    return (await expansion(record, sessionsExpansion(withSegments), loaders)) as GraphSession[];
   },
 };
+
+/**
+ * An expansion of a record that came without it (a page of the list): by the record's version through the cache, or
+ * (a record Graph answered without a version) by id as before.
+ */
+async function expansion(record: GraphCallRecord, expand: CallRecordExpansion, loaders: Loaders): Promise<unknown[]> {
+  const id = idOf(record);
+  const version = versionOf(record);
+  if (version !== undefined) return loaders.callRecordExpansion.load({ id, version, expansion: expand });
+  const loaded = await loaders.callRecord.load({ id, select: ['id'], expand });
+  return loaded[expandedProperty(expand)] ?? [];
+}
 
 function idOf(record: GraphCallRecord): string {
   if (typeof record.id !== 'string') throw new Error('a call record without an id cannot be expanded');

@@ -1,7 +1,7 @@
 import type { QueryResolvers } from '../generated/graphql.js';
 import { buildQuery, selectOption } from '../graph/odata.js';
 import type { GraphCall } from '../graph/types.js';
-import { callProjection, callRecordProjection } from '../loaders/projection.js';
+import { CALL_RECORD_VERSION_PROPERTIES, callProjection, callRecordProjection } from '../loaders/projection.js';
 import { mergeTrees, selectionOf, subtree } from '../loaders/selection.js';
 import { loadCallRecordsPage } from '../paging/callRecordsConnection.js';
 import { checkCallRecordFilter, checkFirst, checkId } from './arguments.js';
@@ -17,11 +17,8 @@ export const Query: QueryResolvers = {
 
   callRecord(_root, { id }, { loaders }, info) {
     const { select, expansions } = callRecordProjection(selectionOf(info));
-    checkId(id);
-    // The first expansion rides on the record's own GET. Any other starts loading now, in the same batch,
-    // under the key CallRecord's field resolver will ask for (select id only), so it costs no extra round trip.
-    for (const expand of expansions.slice(1)) void loaders.callRecord.load({ id, select: ['id'], expand }).catch(() => undefined);
-    return loaders.callRecord.load({ id, select, expand: expansions[0] });
+    // Through the version-keyed cache: a fresh record costs nothing, an older one a version check, a miss one `$batch`.
+    return loaders.currentCallRecord.load({ id: checkId(id), select, expansions });
   },
 
   callRecords(_root, { filter, first, after }, { graph, codec, loaders, paging }, info) {
@@ -35,7 +32,8 @@ export const Query: QueryResolvers = {
         filterDigest: checked.digest,
         first: checkFirst(first, paging),
         after: after ?? undefined,
-        select: callRecordProjection(nodeTree).select,
+        // The version keys the records' expansions in the cache (src/callRecordCache/).
+        select: [...new Set([...callRecordProjection(nodeTree).select, ...CALL_RECORD_VERSION_PROPERTIES])].sort(),
       },
     );
   },

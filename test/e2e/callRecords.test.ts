@@ -35,6 +35,8 @@ beforeAll(async () => {
       // Paging a whole filtered set takes many list requests: raise Graph's list limit for this file only.
       throttle: { callRecordsList: { limit: 10_000, windowMs: 20_000 } },
     },
+    // The Graph requests counted here are what each operation costs with nothing cached (the cache has its own tests).
+    env: { CALL_RECORD_CACHE_MAX_ENTRIES: '0' },
   });
   records = stack.simulator.resources.snapshot().callRecords as Record_[];
 });
@@ -121,11 +123,11 @@ describe('callRecords paging', () => {
 });
 
 describe('callRecords round trips and pushdown', () => {
-  it('asks Graph only for the selected properties ($select pushdown)', async () => {
+  it('asks Graph only for the selected properties and the version the cache keys by ($select pushdown)', async () => {
     await stack.query(`{ callRecords(first: 5) { nodes { id startDateTime } } }`);
     const list = stack.simulator.control.log().find((e) => e.route === 'callRecords.list')!;
     const query = new URLSearchParams(list.path.split('?')[1]);
-    expect(query.get('$select')).toBe('id,startDateTime');
+    expect(query.get('$select')).toBe('id,lastModifiedDateTime,startDateTime,version');
   });
 
   it('costs one list request plus ceil(N/20) $batch requests for a page of N records with sessions and segments', async () => {

@@ -5,6 +5,7 @@ import { newId, RecordingStore } from './callModel.js';
 import { liveOf, notifyCall } from './callNotifications.js';
 import { createParticipantRoutes } from './participants.js';
 import { createCallRecordRoutes } from './callRecords.js';
+import { bumpCallRecordVersion } from './callRecordVersions.js';
 import { createCallRoutes } from './calls.js';
 import { generateCalls } from './data/calls.js';
 import { readFixtures } from './data/fixtures.js';
@@ -180,6 +181,7 @@ export function createGraphResources(options: ResourceOptions): GraphResources {
       return live.toneSequence;
     },
     recording: (id) => recordings.get(id),
+    bumpCallRecordVersion: (id, change) => bumpCallRecordVersion(records, id, options.now(), change),
     loadFixtures(source, loadOptions) {
       const set = readFixtures(source);
       if (!loadOptions?.merge) {
