@@ -7,6 +7,7 @@ import { readObservability, type ObservabilitySettings } from './observability.j
 import { readCallbacks, type CallbackSettings } from './callbacks.js';
 import { readSubscriptions, type SubscriptionSettings } from './subscriptions.js';
 import { readRedis, type RedisSettings } from './redis.js';
+import { readBudget, type BudgetSettings } from './budget.js';
 
 export type CloudName = NationalCloud;
 
@@ -62,6 +63,8 @@ export interface GatewayConfig {
   subscriptions: SubscriptionSettings;
   /** Redis shared by replicas (config/redis.ts); no URL: one process, as before. */
   redis: RedisSettings;
+  /** Graph's throttling budget, shared by the replicas through Redis (config/budget.ts). */
+  budget: BudgetSettings;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +85,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   const read = new EnvReader(env, readFile);
   const runtimeEnv = read.oneOf<RuntimeEnv>('NODE_ENV', ['development', 'production', 'test'], 'development');
   const graph = readGraph(read);
+  const redis = readRedis(read);
   const config: GatewayConfig = {
     env: runtimeEnv,
     port: read.int('PORT', 4000, 0, 65535),
@@ -97,7 +101,8 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     observability: readObservability(read),
     callbacks: readCallbacks(read, graph.kind),
     subscriptions: readSubscriptions(read),
-    redis: readRedis(read),
+    redis,
+    budget: readBudget(read, redis.url !== undefined),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return deepFreeze(config);
