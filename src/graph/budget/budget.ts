@@ -20,6 +20,12 @@ import type { Clock } from '../request.js';
 import { chargesOf, narrowest, type BucketCharge, type BudgetFamily, type BudgetLimits } from './buckets.js';
 import { LocalBudgetStore, type ScopedCharge, type SharedBudgetStore } from './store.js';
 
+/**
+ * Time a request needs after its wait to be sent and answered: a request granted closer to its deadline would
+ * cost Graph a request and then time out anyway, so it is refused (THROTTLED) instead.
+ */
+const SEND_HEADROOM_MS = 1000;
+
 /** Where a take was served: the shared store, the local budget (no shared store), or the local share while it is down. */
 export type BudgetSource = 'shared' | 'local' | 'fallback';
 
@@ -251,7 +257,7 @@ export class GraphBudget {
 
   private fits(request: BudgetRequest, wait: number): boolean {
     if (!Number.isFinite(wait)) return false;
-    return request.deadline === undefined ? wait <= this.options.maxWaitMs : this.clock.now() + wait < request.deadline;
+    return request.deadline === undefined ? wait <= this.options.maxWaitMs : this.clock.now() + wait + SEND_HEADROOM_MS <= request.deadline;
   }
 
   private refusal(request: BudgetRequest, family: BudgetFamily, wait: number): GraphBudgetExhaustedError {
