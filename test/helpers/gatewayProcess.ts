@@ -42,7 +42,7 @@ export async function startGatewayProcess(simulator: RunningSimulator, env: Reco
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = await new Promise<{ url: string; port: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the gateway process did not report ready within 60 s')), 60_000);
+    const timer = setTimeout(() => reject(new Error('the gateway process did not report ready within 180 s')), 180_000);
     child.once('exit', (code) => reject(new Error(`the gateway process exited with ${String(code)} before it was ready`)));
     child.on('message', (message: { ready?: { url: string; port: number } }) => {
       if (!message.ready) return;
