@@ -81,6 +81,8 @@ class Lane {
   /** The caller served next, by its position in the map's insertion order. */
   private turn = 0;
   pumping = false;
+  /** Epoch ms at which the pump next tries, while it sleeps; a newcomer that cannot wait that long is refused at once. */
+  nextTry = 0;
 
   add(caller: string, waiter: Waiter): void {
     const queue = this.queues.get(caller);
@@ -149,6 +151,8 @@ export class GraphBudget {
       if (!this.fits(request, wait)) throw this.refusal(request, first.family, wait);
     }
     if (request.signal?.aborted) throw request.signal.reason as Error;
+    const known = (this.lanes.get(laneKey)?.nextTry ?? 0) - this.clock.now();
+    if (known > 0 && !this.fits(request, known)) throw this.refusal(request, first.family, known);
     return new Promise<void>((resolve, reject) => {
       const onAbort = (): void => settle(() => reject(request.signal?.reason as Error));
       const settle = (how: () => void): void => {
@@ -220,7 +224,10 @@ export class GraphBudget {
         }
         // Everyone in the lane waits at least this long: refuse now whoever cannot.
         for (const w of lane.all()) if (!w.done && !this.fits(w.request, wait)) w.reject(this.refusal(w.request, w.family, wait));
-        if (lane.peek() !== undefined) await this.clock.sleep(wait).catch(() => undefined);
+        if (lane.peek() === undefined) continue;
+        lane.nextTry = this.clock.now() + wait;
+        await this.clock.sleep(wait).catch(() => undefined);
+        lane.nextTry = 0;
       }
     } finally {
       lane.pumping = false;

@@ -60,6 +60,18 @@ describe('the Graph budget in one process', () => {
     expect(events).toContain('refused callRecordsList');
   });
 
+  it('refuses at once a newcomer to a queue that cannot wait as long as the queue already waits', async () => {
+    const b = budget(1, 3_000);
+    await b.waitForBudget(request('a'));
+    const patient = b.waitForBudget(request('a', Date.now() + 60_000));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = Date.now();
+    const refusal = await b.waitForBudget(request('b', Date.now() + 1_500)).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(GraphBudgetExhaustedError);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await patient;
+  });
+
   it('waits for room when the wait fits the deadline, then lets the request go', async () => {
     const events: string[] = [];
     const b = budget(1, 300, events);
