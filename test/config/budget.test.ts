@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConfigError} from '../../src/config/index.js';
+import type { ConfigError } from '../../src/config/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { GRAPH_BUDGET_DEFAULTS } from '../../src/graph/budget/buckets.js';
 
