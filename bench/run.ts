@@ -4,7 +4,7 @@
  * and writes bench/RESULTS.md. Every child process it starts is stopped before it exits.
  *
  * Options: --duration S (measured seconds per run, default 10), --warmup S (default 2), --only s1,s3,cache
- * (scenarios), --profile (gateway children run with --cpu-prof; see bench/profile.ts), --no-write.
+ * (scenarios; `replicas`: bench/replicas.ts), --profile (gateway children run with --cpu-prof; see bench/profile.ts), --no-write.
  *
  * Processes: this one drives load (autocannon, the open-loop generator, the replay client); the simulator
  * runs in its own child, and each server under test in another, one at a time, so RSS and CPU profiles
@@ -18,6 +18,7 @@ import type { CreateCallInput } from '../src/generated/graphql.js';
 import type { GraphCall, GraphCallRecord } from '../src/graph/types.js';
 import type { SimulatorStats } from '@comms-graphql/simulator';
 import { loadMemoryData } from './baselines/memory.js';
+import { benchReplicas } from './replicas.js';
 import { createRestClient, type RestClient } from './baselines/rest.js';
 import { startSimulatorProcess, startTarget, type Memory, type Target } from './lib/children.js';
 import { closedLoop, type ClosedLoopResult } from './lib/closedLoop.js';
@@ -304,6 +305,9 @@ async function main(): Promise<void> {
     wallS: 0,
   };
   const want = (s: string): boolean => !ONLY || ONLY.has(s);
+  // Three replicas and Graph's real list limit: its own simulator, Redis and gateway processes (bench/replicas.ts).
+  if (want('replicas')) await benchReplicas({ seconds: Math.max(45, DURATION_S), write: !argv['no-write'], log });
+  if (ONLY?.size === 1 && ONLY.has('replicas')) return;
 
   log(`starting the simulator: ${LATENCY_MS} ms fixed latency, ${RECORDS} call records, throttling limits raised to 10,000,000 per second`);
   const simChild = await startSimulatorProcess({ BENCH_LATENCY_MS: String(LATENCY_MS), BENCH_RECORDS: String(RECORDS) });

@@ -1,5 +1,5 @@
-import type { Caller } from './auth/caller.js';
 import type { CallRecordCache } from './callRecordCache/cache.js';
+import { callerKey, type Caller } from './auth/caller.js';
 import type { GraphClient } from './graph/index.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 import type { Logger } from './observability/logger.js';
@@ -47,7 +47,7 @@ export interface OperationInputs {
 
 /** A fresh context: its own loaders and Graph view, and the deadline every Graph request of the operation shares. */
 export function createOperationContext(inputs: OperationInputs): GatewayContext {
-  const graph = createOperationGraph(inputs.graph, Date.now() + inputs.operationTimeoutMs);
+  const graph = createOperationGraph(inputs.graph, Date.now() + inputs.operationTimeoutMs, callerKey(inputs.caller));
   return {
     loaders: createLoaders(graph, inputs.callRecordCache),
     graph,

@@ -15,13 +15,15 @@ import { createOperationContext, type GatewayContext } from './context.js';
 import { isDeliberateError, maskUnexpectedErrors, unexpectedErrorLogPlugin } from './errors/index.js';
 import { EXAMPLE_OPERATIONS } from './schema/examples.js';
 import { createExplorer } from './explorer/index.js';
-import { createGraphClient, type GraphClient } from './graph/index.js';
+import { createGraphClient, type GraphClient, type InstrumentedGraphClient } from './graph/index.js';
+import { createBudgetMetrics } from './observability/budgetMetrics.js';
 import type { GraphClientConfig } from './graph/index.js';
 import { applyCors } from './http/cors.js';
 import type { LiveFeed } from './live/events.js';
 import { createMemoryBus } from './live/memoryBus.js';
 import { createRedisEventBus } from './live/redisBus.js';
 import { createRedisConnection } from './redis/connection.js';
+import { createRedisBudgetStore } from './redis/graphBudget.js';
 import { createSharedCallStates } from './redis/liveCallState.js';
 import { createCallRecordCache } from './callRecordCache/cache.js';
 import type { CallRecordEviction } from './callRecordCache/eviction.js';
@@ -75,7 +77,28 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const metrics = config.observability.metrics ? createGatewayMetrics() : undefined;
-  const graph = createGraphClient({ ...options.graph, logger: logger.child({ component: 'graph' }), telemetry: metrics?.graphTelemetry });
+  // With REDIS_URL, events, call state and Graph's throttling budget are shared by every replica through one
+  // connection set per process.
+  const redisUrl = config.redis.url;
+  const redis = redisUrl === undefined ? undefined : createRedisConnection({ ...config.redis, url: redisUrl }, logger, metrics?.registry);
+  const budget = {
+    ...options.graph.budget,
+    ...(redis && { shared: createRedisBudgetStore(redis) }),
+    ...(metrics && { telemetry: createBudgetMetrics(metrics.registry) }),
+  };
+  let graph: InstrumentedGraphClient;
+  try {
+    graph = createGraphClient({
+      ...options.graph,
+      budget,
+      logger: logger.child({ component: 'graph' }),
+      telemetry: metrics?.graphTelemetry,
+    });
+  } catch (error) {
+    // An invalid Graph configuration: nothing may keep the process alive (Redis reconnects forever).
+    await redis?.close();
+    throw error;
+  }
   const codec = new CursorCodec(config.cursorSecret);
   // Scrubbed from every log line even where no redaction path reaches (an error message, a stack).
   registerSecret(config.cursorSecret);
@@ -88,9 +111,6 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   let state: ServerState = 'starting';
   // Live calls: Graph's notifications (POST /callbacks/calls) update the store and publish on the bus; whatever
   // serves subscriptions is built from `live`.
-  // With REDIS_URL, events and call state are shared by every replica through one connection set per process.
-  const redisUrl = config.redis.url;
-  const redis = redisUrl === undefined ? undefined : createRedisConnection({ ...config.redis, url: redisUrl }, logger, metrics?.registry);
   const liveLogger = logger.child({ component: 'live' });
   const bus = redis ? createRedisEventBus(redis, liveLogger) : createMemoryBus(liveLogger);
   const callbacks = createCallbackEndpoint({

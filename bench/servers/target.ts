@@ -42,6 +42,8 @@ export const GATEWAY_ENV: Readonly<Record<string, string>> = {
   LIMIT_MAX_ALIASES: '200',
   LIMIT_MAX_TOKENS: '100000',
   LIMIT_MAX_COST: '10000000',
+  // The bench simulator's limits (servers/simulator.ts): the budget runs on the hot path without ever waiting.
+  GRAPH_BUDGET_LIMITS: ['global', 'callRecordsPerApp', 'callRecordsList', 'callRecord', 'calls'].map((b) => `${b}=10000000/1000`).join(','),
 };
 
 const kind = (process.env.BENCH_KIND ?? 'gateway') as TargetKind;

@@ -19,3 +19,11 @@ export const ANONYMOUS: Caller = Object.freeze({ kind: 'anonymous' });
 export function callerMay(caller: Caller, permission: Permission): boolean {
   return caller.kind === 'anonymous' || caller.permissions.has(permission);
 }
+
+/**
+ * A short, stable name for the caller, for taking turns (the Graph budget): the calling app when the token names
+ * it (every user of one app is one caller), else the token's subject; everyone is one caller without authentication.
+ */
+export function callerKey(caller: Caller): string {
+  return caller.kind === 'anonymous' ? 'anonymous' : `app:${caller.appId ?? caller.subject}`;
+}

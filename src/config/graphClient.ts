@@ -51,7 +51,7 @@ export function simulatorCredential(app: {
 
 /** The Graph client's settings: real Graph from the configuration, or the embedded simulator; the same limits for both. */
 export function graphClientConfig(config: GatewayConfig, simulator?: SimulatorEndpoint): GraphClientConfig {
-  return { ...graphEndpointConfig(config, simulator), limits: config.upstream };
+  return { ...graphEndpointConfig(config, simulator), limits: config.upstream, budget: { ...config.budget } };
 }
 
 function graphEndpointConfig(config: GatewayConfig, simulator?: SimulatorEndpoint): GraphClientConfig {

@@ -8,6 +8,7 @@ import { readCallbacks, type CallbackSettings } from './callbacks.js';
 import { readSubscriptions, type SubscriptionSettings } from './subscriptions.js';
 import { readRedis, type RedisSettings } from './redis.js';
 import { readCallRecordCache, type CallRecordCacheSettings } from './callRecordCache.js';
+import { readBudget, type BudgetSettings } from './budget.js';
 
 export type CloudName = NationalCloud;
 
@@ -65,6 +66,8 @@ export interface GatewayConfig {
   redis: RedisSettings;
   /** The version-keyed call-record cache: in-process LRU and, with Redis, a shared level (config/callRecordCache.ts). */
   callRecordCache: CallRecordCacheSettings;
+  /** Graph's throttling budget, shared by the replicas through Redis (config/budget.ts). */
+  budget: BudgetSettings;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +88,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   const read = new EnvReader(env, readFile);
   const runtimeEnv = read.oneOf<RuntimeEnv>('NODE_ENV', ['development', 'production', 'test'], 'development');
   const graph = readGraph(read);
+  const redis = readRedis(read);
   const config: GatewayConfig = {
     env: runtimeEnv,
     port: read.int('PORT', 4000, 0, 65535),
@@ -100,8 +104,9 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     observability: readObservability(read),
     callbacks: readCallbacks(read, graph.kind),
     subscriptions: readSubscriptions(read),
-    redis: readRedis(read),
+    redis,
     callRecordCache: readCallRecordCache(read),
+    budget: readBudget(read, redis.url !== undefined),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return deepFreeze(config);

@@ -16,7 +16,10 @@ export enum GatewayErrorCode {
    * because the gateway's app registration lacks the permission this field needs.
    */
   Forbidden = 'FORBIDDEN',
-  /** Graph throttled the gateway and the operation's deadline left no room to wait; retry after `retryAfterSeconds`. */
+  /**
+   * Graph throttled the gateway, or its shared Graph budget had no room, and the operation's deadline left no room
+   * to wait; retry after `retryAfterSeconds`. A request refused by the budget was never sent.
+   */
   Throttled = 'THROTTLED',
   /** Graph failed, timed out or could not be reached after the retries the deadline allowed. */
   UpstreamUnavailable = 'UPSTREAM_UNAVAILABLE',

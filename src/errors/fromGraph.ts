@@ -1,4 +1,5 @@
 import {
+  GraphBudgetExhaustedError,
   GraphCircuitOpenError,
   GraphError,
   GraphHostRefusedError,
@@ -42,6 +43,14 @@ export function toGatewayError(error: unknown, context: UpstreamContext = {}): G
     return new GatewayError(
       GatewayErrorCode.UpstreamUnavailable,
       `Microsoft Graph is failing: the gateway's circuit to it is open, retry after ${retryAfterSeconds} s.`,
+      { clientRequestId: error.clientRequestId, retryAfterSeconds },
+    );
+  }
+  if (error instanceof GraphBudgetExhaustedError) {
+    const retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+    return new GatewayError(
+      GatewayErrorCode.Throttled,
+      `Graph's request budget (${error.bucket}) is spent for now across the gateway's replicas; the request was not sent. Retry after ${retryAfterSeconds} s.`,
       { clientRequestId: error.clientRequestId, retryAfterSeconds },
     );
   }

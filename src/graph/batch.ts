@@ -38,6 +38,7 @@ interface Slot {
   readonly req: GraphRequest;
   readonly key: string;
   readonly deadline: number | undefined;
+  readonly caller: string | undefined;
   /** Sends so far (item-level). */
   attempts: number;
   /** Epoch ms before which the slot is not flushed. */
@@ -96,7 +97,7 @@ export class BatchTransport {
   ) {}
 
   enqueue<T>(reqs: readonly GraphRequest[], options: GraphRequestOptions = {}): Promise<Array<GraphResponse<T> | Error>> {
-    const { signal, deadline } = options;
+    const { signal, deadline, caller } = options;
     const promises = reqs.map(
       (req) =>
         new Promise<GraphResponse<T> | Error>((resolve) => {
@@ -116,6 +117,7 @@ export class BatchTransport {
             req,
             key: dedupeKey(req),
             deadline,
+            caller,
             attempts: 0,
             notBefore: this.openWindow(),
             settled: false,
@@ -234,7 +236,9 @@ export class BatchTransport {
   private callOptions(slots: readonly Slot[], flight: InFlight): GraphRequestOptions {
     // The shared request lives as long as its most patient caller; the others leave at their own deadline.
     const deadline = slots.some((s) => s.deadline === undefined) ? undefined : Math.max(...slots.map((s) => s.deadline ?? 0));
-    return { signal: flight.controller.signal, deadline, idempotent: true };
+    // The throttling budget queues a shared request under its first caller's turn.
+    const caller = slots[0]?.caller;
+    return { signal: flight.controller.signal, deadline, idempotent: true, ...(caller !== undefined && { caller }) };
   }
 
   private async sendSingle(slots: Slot[]): Promise<void> {

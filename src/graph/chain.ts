@@ -12,7 +12,9 @@ import type { TokenProvider } from './auth/msal.js';
 import type { Clock, GraphClientStats, GraphLogger, Handler, HandlerContext, Next, RawResponse } from './request.js';
 import type { ResolvedGraphConfig } from './config.js';
 import type { GraphEndpoint } from './endpoint.js';
+import type { GraphBudget } from './budget/budget.js';
 import { authHandler } from './handlers/auth.js';
+import { budgetHandler } from './handlers/budget.js';
 import { circuitBreakerHandler, type CircuitBreaker } from './handlers/breaker.js';
 import { concurrencyHandler, type ConcurrencyLimiter } from './handlers/concurrency.js';
 import { deadlineHandler } from './handlers/deadline.js';
@@ -33,7 +35,7 @@ export interface ChainDeps {
   dispatcher: Dispatcher;
   freshDispatcher: () => Dispatcher;
   /** Shared by every request of the client; the breaker is absent when turned off. */
-  protection: { breaker: CircuitBreaker | undefined; budget: RetryBudget; limiter: ConcurrencyLimiter };
+  protection: { breaker: CircuitBreaker | undefined; budget: RetryBudget; limiter: ConcurrencyLimiter; throttle: GraphBudget | undefined };
 }
 
 export function buildChain(deps: ChainDeps): Next {
@@ -52,6 +54,9 @@ export function buildChain(deps: ChainDeps): Next {
     retryHandler({ baseDelayMs: limits.retryBaseDelayMs, maxDelayMs: limits.retryMaxDelayMs }, protection.budget, clock, stats, logger),
     // Credentials: bearer token for the Graph origin only; one fresh token after a 401.
     authHandler(deps.tokens, config.graphOrigin, clock),
+    // Throttling: every attempt (and `$batch` item) takes from Graph's per-bucket budget, shared by the replicas
+    // with Redis, before it may queue for a slot; a wait past the deadline fails at once, unsent.
+    protection.throttle !== undefined && budgetHandler(protection.throttle, clock),
     // Protection: at most maxConcurrency attempts on the wire; the queue wait counts against the deadline.
     concurrencyHandler(protection.limiter),
     // Observability: each request on the wire, with both request ids, to the metrics (when configured).

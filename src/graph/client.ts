@@ -7,6 +7,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import { createMsalTokenProvider, type TokenProvider } from './auth/msal.js';
 import { BatchTransport } from './batch.js';
+import { GraphBudget } from './budget/budget.js';
 import { buildChain } from './chain.js';
 import { systemClock } from './clock.js';
 import { resolveGraphConfig, type GraphClientConfig } from './config.js';
@@ -143,6 +144,20 @@ export function createGraphClient(config: GraphClientConfig, deps: GraphClientDe
           (state) => logger.warn({ circuit: state }, `graph circuit ${state}`),
         )
       : undefined,
+    throttle: resolved.budget.enabled
+      ? new GraphBudget(
+          {
+            limits: resolved.budget.limits,
+            localSharePercent: resolved.budget.localSharePercent,
+            marginMs: resolved.budget.marginMs,
+            maxWaitMs: limits.retryMaxDelayMs,
+            scope: { appId: resolved.clientId, tenantId: resolved.tenantId },
+            shared: resolved.budget.shared,
+            telemetry: resolved.budget.telemetry,
+          },
+          clock,
+        )
+      : undefined,
   };
   const chain = buildChain({
     config: resolved,
@@ -184,6 +199,7 @@ export function createGraphClient(config: GraphClientConfig, deps: GraphClientDe
       deadline: options.deadline,
       signal: options.signal,
       maxAttempts,
+      caller: options.caller,
       clientRequestId: '',
       attempt: 0,
       attemptSignal: undefined,

@@ -3,6 +3,9 @@
  * everything at once, applies defaults (the limits' from settings.ts) and freezes the result.
  */
 
+import type { BudgetTelemetry } from './budget/budget.js';
+import { BUDGET_FAMILIES, GRAPH_BUDGET_DEFAULTS, type BudgetLimits } from './budget/buckets.js';
+import type { SharedBudgetStore } from './budget/store.js';
 import type { GraphLogger, GraphTelemetry } from './request.js';
 import { CHINA_HOSTS, CHINA_REFUSAL, NATIONAL_CLOUDS, resolveLimits, type GraphLimits, type NationalCloud } from './settings.js';
 
@@ -46,6 +49,31 @@ export interface GraphClientConfig {
   logger?: GraphLogger;
   /** Receives one event per HTTP request to Graph (metrics); see handlers/telemetry.ts. Default none. */
   telemetry?: GraphTelemetry;
+  /** Graph's throttling budget (budget/budget.ts). Default: on, Graph's limits, this process alone. */
+  budget?: GraphBudgetConfig;
+}
+
+export interface GraphBudgetConfig {
+  /** Default true. Off: requests go without asking (Graph's 429s and the retry handler still apply). */
+  enabled?: boolean;
+  /** Per bucket family; default Graph's (budget/buckets.ts GRAPH_BUDGET_DEFAULTS). */
+  limits?: Partial<BudgetLimits>;
+  /** Share (%) of each limit this process takes on its own, without or while without the shared store. Default 100. */
+  localSharePercent?: number;
+  /** Added to each window for the time between taking and Graph's counting. Default 1000 ms. */
+  marginMs?: number;
+  /** Windows shared with the other replicas (Redis); default none. */
+  shared?: SharedBudgetStore;
+  telemetry?: BudgetTelemetry;
+}
+
+export interface ResolvedBudgetConfig {
+  readonly enabled: boolean;
+  readonly limits: BudgetLimits;
+  readonly localSharePercent: number;
+  readonly marginMs: number;
+  readonly shared: SharedBudgetStore | undefined;
+  readonly telemetry: BudgetTelemetry | undefined;
 }
 
 export interface ResolvedGraphConfig {
@@ -62,6 +90,7 @@ export interface ResolvedGraphConfig {
   readonly caCertificate: string | undefined;
   readonly telemetry: GraphTelemetry | undefined;
   readonly limits: GraphLimits;
+  readonly budget: ResolvedBudgetConfig;
 }
 
 export class GraphConfigError extends Error {
@@ -132,6 +161,7 @@ export function resolveGraphConfig(config: GraphClientConfig): ResolvedGraphConf
   }
 
   const limits = resolveLimits(config.limits ?? {}, problems);
+  const budget = resolveBudget(config.budget ?? {}, problems);
   if (config.caCertificate !== undefined && !config.caCertificate.includes('-----BEGIN CERTIFICATE-----')) {
     problems.push('caCertificate must be PEM (-----BEGIN CERTIFICATE-----)');
   }
@@ -155,5 +185,33 @@ export function resolveGraphConfig(config: GraphClientConfig): ResolvedGraphConf
     caCertificate: config.caCertificate,
     telemetry: config.telemetry,
     limits,
+    budget,
+  });
+}
+
+function resolveBudget(config: GraphBudgetConfig, problems: string[]): ResolvedBudgetConfig {
+  const limits = { ...GRAPH_BUDGET_DEFAULTS, ...config.limits };
+  for (const family of BUDGET_FAMILIES) {
+    const { limit, windowMs } = limits[family];
+    if (!Number.isInteger(limit) || limit < 1) problems.push(`budget.limits.${family}.limit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(windowMs) || windowMs < 1 || windowMs > 3_600_000) {
+      problems.push(`budget.limits.${family}.windowMs must be an integer between 1 and 3600000, got ${windowMs}`);
+    }
+  }
+  const localSharePercent = config.localSharePercent ?? 100;
+  if (!Number.isInteger(localSharePercent) || localSharePercent < 1 || localSharePercent > 100) {
+    problems.push(`budget.localSharePercent must be an integer between 1 and 100, got ${localSharePercent}`);
+  }
+  const marginMs = config.marginMs ?? 1000;
+  if (!Number.isInteger(marginMs) || marginMs < 0 || marginMs > 60_000) {
+    problems.push(`budget.marginMs must be an integer between 0 and 60000, got ${marginMs}`);
+  }
+  return Object.freeze({
+    enabled: config.enabled ?? true,
+    limits: Object.freeze(limits),
+    localSharePercent,
+    marginMs,
+    shared: config.shared,
+    telemetry: config.telemetry,
   });
 }

@@ -126,6 +126,26 @@ export class GraphCircuitOpenError extends Error {
   }
 }
 
+/**
+ * The request would have had to wait for Graph's throttling budget (shared by the replicas) past its operation's
+ * deadline, or for longer than the client waits at all, so it was not sent; retry after `retryAfterMs`.
+ */
+export class GraphBudgetExhaustedError extends Error {
+  constructor(
+    readonly retryAfterMs: number,
+    /** The bucket family that had no room, e.g. `callRecordsList`. */
+    readonly bucket: string,
+    readonly clientRequestId: string,
+    readonly method: string,
+    readonly path: string,
+  ) {
+    super(
+      `${method} ${path.split('?')[0] ?? ''}: Graph's ${bucket} budget is spent for now; not sent, retry after ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s`,
+    );
+    this.name = 'GraphBudgetExhaustedError';
+  }
+}
+
 /** The client refused to send a request to a URL outside the configured Graph endpoint. */
 export class GraphHostRefusedError extends Error {
   constructor(

@@ -3,9 +3,18 @@
  * failures apart. Outside `src/graph`, only this module, the wire types (types.ts, the codegen mappers) and the
  * OData query builders (odata.ts) are imported.
  */
+export type { BudgetSource, BudgetTelemetry } from './budget/budget.js';
+export type { SharedBudgetStore, ScopedCharge } from './budget/store.js';
 export { createGraphClient, type GraphClient, type GraphClientDeps, type GraphReadiness, type InstrumentedGraphClient } from './client.js';
 export { GraphConfigError, resolveGraphConfig, type GraphApiVersion, type GraphClientConfig, type GraphCredential } from './config.js';
-export { GraphCircuitOpenError, GraphError, GraphHostRefusedError, GraphOutcomeUnknownError, GraphTransportError } from './errors.js';
+export {
+  GraphBudgetExhaustedError,
+  GraphCircuitOpenError,
+  GraphError,
+  GraphHostRefusedError,
+  GraphOutcomeUnknownError,
+  GraphTransportError,
+} from './errors.js';
 export { TokenAcquisitionError, type TokenProvider } from './auth/msal.js';
 export type { CircuitState } from './handlers/breaker.js';
 export { routeOf } from './handlers/telemetry.js';

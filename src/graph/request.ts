@@ -30,6 +30,8 @@ export interface GraphRequestOptions {
   idempotent?: boolean;
   /** Attempts for this request, first included; default the client's `maxAttempts`, never more. */
   maxAttempts?: number;
+  /** Who the request is for (a caller key): the throttling budget serves waiting callers in turn. */
+  caller?: string;
 }
 
 export interface GraphResponse<T = unknown> {
@@ -73,6 +75,8 @@ export interface HandlerContext {
   readonly signal: AbortSignal | undefined;
   /** Attempts allowed for this request (retry handler). */
   readonly maxAttempts: number;
+  /** Who the request is for; the throttling budget takes turns between callers. */
+  readonly caller: string | undefined;
   /** Set by the requestId handler. */
   clientRequestId: string;
   /** 1-based, set by the retry handler. */

@@ -55,14 +55,16 @@ export interface OperationGraph {
   readonly count: UpstreamCount;
 }
 
-export function createOperationGraph(client: GraphClient, deadline: number): OperationGraph {
+/** `caller` (a caller key) lets the Graph budget take turns between callers when Graph's limits are near. */
+export function createOperationGraph(client: GraphClient, deadline: number, caller?: string): OperationGraph {
+  const who = caller === undefined ? {} : { caller };
   const count: UpstreamCount = { requests: 0, batchItems: 0 };
 
   const request: OperationGraph['request'] = async (req, options = {}) => {
     count.requests += 1;
     const idempotent = options.idempotent ?? (req.method === 'GET' || req.method === 'DELETE');
     try {
-      return await client.request(req, { deadline, idempotent });
+      return await client.request(req, { deadline, idempotent, ...who });
     } catch (error) {
       throw toGatewayError(error, { userSuppliedBody: options.userSuppliedBody === true });
     }
@@ -93,7 +95,7 @@ export function createOperationGraph(client: GraphClient, deadline: number): Ope
       count.batchItems += paths.length;
       const results = await client.batch<T>(
         paths.map((path) => ({ method: 'GET' as const, path })),
-        { deadline },
+        { deadline, ...who },
       );
       return paths.map((_path, i) => {
         const result = results[i];

@@ -59,7 +59,11 @@ export async function startStack(
   };
   try {
     const authEnv: Record<string, string> = options.callerApp !== undefined ? { AUTH_MODE: 'jwt' } : {};
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...authEnv, ...options.env });
+    // The gateway budgets for the limits its Graph enforces, as it would for Graph's real ones.
+    const budgetEnv: Record<string, string> = options.simulator?.throttle
+      ? { GRAPH_BUDGET_LIMITS: budgetLimits(options.simulator.throttle) }
+      : {};
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...authEnv, ...budgetEnv, ...options.env });
     const callerToken = options.callerApp !== undefined ? await simulator.control.mintToken({ app: options.callerApp }) : undefined;
     const app = simulator.app(options.app ?? 'default');
     const endpoint = simulatorEndpoint(simulator, app);
@@ -93,4 +97,11 @@ export async function startStack(
     await stopSimulator();
     throw error;
   }
+}
+
+/** `GRAPH_BUDGET_LIMITS` for simulator throttle overrides (the simulator's bucket names are the budget's). */
+export function budgetLimits(throttle: Partial<ThrottleOptions>): string {
+  return Object.entries(throttle)
+    .map(([name, limit]) => `${name}=${limit.limit}/${limit.windowMs}`)
+    .join(',');
 }
