@@ -33,7 +33,14 @@ export function startSimulatorProcess(env: Record<string, string>): Promise<Chil
 export async function startTarget(
   sim: SimulatorReady,
   kind: TargetKind,
-  options: { token: string; callIds: readonly string[]; coalesce?: 'on' | 'off' | 'window2'; profileName?: string },
+  options: {
+    token: string;
+    callIds: readonly string[];
+    coalesce?: 'on' | 'off' | 'window2';
+    profileName?: string;
+    /** `jwt`: the gateway checks callers' tokens against the simulator's JWKS (AUTH_MODE=jwt); baselines ignore it. */
+    auth?: 'none' | 'jwt';
+  },
 ): Promise<Target> {
   const execArgv: string[] = [];
   if (options.profileName) {
@@ -52,6 +59,7 @@ export async function startTarget(
       BENCH_TOKEN: options.token,
       BENCH_CALL_IDS: JSON.stringify(options.callIds),
       BENCH_COALESCE: options.coalesce ?? 'on',
+      BENCH_AUTH: options.auth ?? 'none',
     },
   });
   return {
