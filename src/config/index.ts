@@ -62,6 +62,8 @@ export interface GatewayConfig {
   subscriptions: SubscriptionSettings;
   /** Redis shared by replicas (config/redis.ts); no URL: one process, as before. */
   redis: RedisSettings;
+  /** How operations execute: graphql-jit compiled once per document (default), or graphql-js (GRAPHQL_EXECUTOR). */
+  executor: 'jit' | 'graphql-js';
 }
 
 export class ConfigError extends Error {
@@ -98,6 +100,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     callbacks: readCallbacks(read, graph.kind),
     subscriptions: readSubscriptions(read),
     redis: readRedis(read),
+    executor: read.oneOf<'jit' | 'graphql-js'>('GRAPHQL_EXECUTOR', ['jit', 'graphql-js'], 'jit'),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return deepFreeze(config);
