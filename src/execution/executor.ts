@@ -32,7 +32,11 @@ export interface ExecutionRequest {
   traced?: boolean;
 }
 
-export type OperationExecutor = (request: ExecutionRequest) => Promise<ExecutionResult>;
+export interface OperationExecutor {
+  (request: ExecutionRequest): Promise<ExecutionResult>;
+  /** Documents compiled and held now (0 with graphql-js). */
+  compiledDocuments(): number;
+}
 
 /** Compiled documents kept per process; beyond this the least recently used is dropped (and compiled again if seen). */
 export const COMPILED_QUERY_CACHE_SIZE = 1_000;
@@ -48,7 +52,7 @@ export function createExecutor(schema: GraphQLSchema, kind: ExecutorKind, logger
         operationName: request.operationName,
       }),
     );
-  if (kind === 'graphql-js') return viaGraphqlJs;
+  if (kind === 'graphql-js') return Object.assign(viaGraphqlJs, { compiledDocuments: () => 0 });
 
   // `false`: jit could not compile this document; it runs on graphql-js without trying again.
   const compiled = new Map<string, CompiledQuery | false>();
@@ -77,13 +81,20 @@ export function createExecutor(schema: GraphQLSchema, kind: ExecutorKind, logger
     return entry;
   };
 
-  return (request) => {
+  const executeOperation = (request: ExecutionRequest): Promise<ExecutionResult> => {
     // Subscriptions are served over graphql-ws, not here; anything else unusual stays with graphql-js.
     if (request.operationType === 'subscription' || request.traced === true) return viaGraphqlJs(request);
     const query = compiledFor(request);
     if (query === false) return viaGraphqlJs(request);
-    return Promise.resolve(query.query(undefined, request.contextValue, request.variables ?? {})).then(withGraphqlJsErrors);
+    return Promise.resolve(query.query(undefined, request.contextValue, request.variables ?? {})).then((result) =>
+      // No `data`: the operation did not start (variables that do not coerce). graphql-js stops at the same point
+      // without running a resolver, and its errors keep the AST nodes Apollo reads to answer BAD_USER_INPUT.
+      'data' in result ? withGraphqlJsErrors(result) : viaGraphqlJs(request),
+    );
   };
+  return Object.assign(executeOperation, {
+    compiledDocuments: () => [...compiled.values()].filter((entry) => entry !== false).length,
+  });
 }
 
 /**
