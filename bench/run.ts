@@ -161,6 +161,7 @@ async function measureClosed(
     coalesce?: 'on' | 'off' | 'window2';
     /** `jwt`: the gateway requires a caller token and every operation sends `ctx.callerToken`. */
     auth?: 'jwt';
+    executor?: 'jit' | 'graphql-js';
     selectedPerOp?: number;
     floorPerOp?: number;
     fixed?: { rate: number; into: OpenLoopResult[] };
@@ -171,6 +172,7 @@ async function measureClosed(
     callIds: ctx.callIds,
     ...(opts.coalesce ? { coalesce: opts.coalesce } : {}),
     ...(opts.auth ? { auth: opts.auth } : {}),
+    ...(opts.executor ? { executor: opts.executor } : {}),
     ...(argv.profile && kind === 'gateway' ? { profileName: `${scenario.split(' ')[0] ?? scenario}-${label.replace(/\W+/g, '-')}` } : {}),
   });
   // The baselines have no caller auth and ignore the header; sending it to every server keeps the load identical.
@@ -362,6 +364,19 @@ async function main(): Promise<void> {
             connections: 8,
             body: () => peer,
             auth: 'jwt',
+            selectedPerOp: selected,
+            floorPerOp: selected,
+          })
+        ).row,
+      );
+      // The same gateway with graphql-js executing (GRAPHQL_EXECUTOR=graphql-js): what the compiled executor saves.
+      report.rows.push(
+        (
+          await measureClosed(ctx, s, 'gateway, graphql-js', 'gateway', {
+            connections: 8,
+            body: () => peer,
+            auth: 'jwt',
+            executor: 'graphql-js',
             selectedPerOp: selected,
             floorPerOp: selected,
           })

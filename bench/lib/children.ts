@@ -40,6 +40,8 @@ export async function startTarget(
     profileName?: string;
     /** `jwt`: the gateway checks callers' tokens against the simulator's JWKS (AUTH_MODE=jwt); baselines ignore it. */
     auth?: 'none' | 'jwt';
+    /** The gateway's GRAPHQL_EXECUTOR; default its own default. */
+    executor?: 'jit' | 'graphql-js';
   },
 ): Promise<Target> {
   const execArgv: string[] = [];
@@ -60,6 +62,7 @@ export async function startTarget(
       BENCH_CALL_IDS: JSON.stringify(options.callIds),
       BENCH_COALESCE: options.coalesce ?? 'on',
       BENCH_AUTH: options.auth ?? 'none',
+      ...(options.executor ? { BENCH_EXECUTOR: options.executor } : {}),
     },
   });
   return {

@@ -49,7 +49,11 @@ const instrument = instrumentGraphClient(sim.origin);
 
 async function start(): Promise<{ url: string; stop(): Promise<void> }> {
   if (kind === 'gateway') {
-    const config = loadConfig({ ...GATEWAY_ENV, AUTH_MODE: process.env.BENCH_AUTH === 'jwt' ? 'jwt' : 'none' });
+    const config = loadConfig({
+      ...GATEWAY_ENV,
+      AUTH_MODE: process.env.BENCH_AUTH === 'jwt' ? 'jwt' : 'none',
+      ...(process.env.BENCH_EXECUTOR ? { GRAPHQL_EXECUTOR: process.env.BENCH_EXECUTOR } : {}),
+    });
     const graph = graphClientConfig(config, {
       graphBaseUrl: sim.graphBaseUrl,
       authorityHost: sim.authorityHost,

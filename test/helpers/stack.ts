@@ -59,7 +59,9 @@ export async function startStack(
   };
   try {
     const authEnv: Record<string, string> = options.callerApp !== undefined ? { AUTH_MODE: 'jwt' } : {};
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...authEnv, ...options.env });
+    // GRAPHQL_EXECUTOR from the test run's environment: CI runs the end-to-end tests under each executor.
+    const executor = process.env['GRAPHQL_EXECUTOR'] !== undefined ? { GRAPHQL_EXECUTOR: process.env['GRAPHQL_EXECUTOR'] } : {};
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...executor, ...authEnv, ...options.env });
     const callerToken = options.callerApp !== undefined ? await simulator.control.mintToken({ app: options.callerApp }) : undefined;
     const app = simulator.app(options.app ?? 'default');
     const endpoint = simulatorEndpoint(simulator, app);
