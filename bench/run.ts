@@ -38,6 +38,8 @@ import {
   PAGE_PROJECTION,
   PAGE_QUERY,
   PAGE_SIZE,
+  PEER_PAGE_PROJECTION,
+  PEER_PAGE_QUERY,
   selectedBytes,
   topLevel,
 } from './scenarios.js';
@@ -75,6 +77,8 @@ interface Ctx {
   simStats(): Promise<SimulatorStats>;
   simMemory(): Promise<Memory>;
   token: string;
+  /** A simulator caller app's token for the gateway's own API (scenario 6 runs with AUTH_MODE=jwt). */
+  callerToken: string;
   callIds: string[];
   rest: RestClient;
 }
@@ -159,6 +163,9 @@ async function measureClosed(
     connections: number;
     body(n: number): string;
     coalesce?: 'on' | 'off' | 'window2';
+    /** `jwt`: the gateway requires a caller token and every operation sends `ctx.callerToken`. */
+    auth?: 'jwt';
+    executor?: 'jit' | 'graphql-js';
     selectedPerOp?: number;
     floorPerOp?: number;
     fixed?: { rate: number; into: OpenLoopResult[] };
@@ -170,14 +177,18 @@ async function measureClosed(
     callIds: ctx.callIds,
     ...(opts.gatewayEnv ? { gatewayEnv: opts.gatewayEnv } : {}),
     ...(opts.coalesce ? { coalesce: opts.coalesce } : {}),
+    ...(opts.auth ? { auth: opts.auth } : {}),
+    ...(opts.executor ? { executor: opts.executor } : {}),
     ...(argv.profile && kind === 'gateway' ? { profileName: `${scenario.split(' ')[0] ?? scenario}-${label.replace(/\W+/g, '-')}` } : {}),
   });
+  // The baselines have no caller auth and ignore the header; sending it to every server keeps the load identical.
+  const headers: Record<string, string> = opts.auth ? { authorization: `Bearer ${ctx.callerToken}` } : {};
   try {
     log(`${scenario} ${label}: warm-up ${WARMUP_S}s`);
-    await closedLoop({ url: target.url, connections: opts.connections, durationS: WARMUP_S, body: opts.body });
+    await closedLoop({ url: target.url, connections: opts.connections, durationS: WARMUP_S, body: opts.body, headers });
     // One operation at a time, alone: exact Graph requests and bytes per operation.
     const probe = await traffic(ctx, target, async () => {
-      const client = graphqlClient(target.url);
+      const client = graphqlClient(target.url, headers);
       const recorded = kind === 'gateway' ? await target.record(() => client.post(opts.body(0))) : (await client.post(opts.body(0)), []);
       for (let i = 1; i < PROBE_OPS; i++) await client.post(opts.body(i));
       await client.close();
@@ -186,12 +197,12 @@ async function measureClosed(
     const stages = kind === 'gateway' ? stagesOf(probe.result) : undefined;
     log(`${scenario} ${label}: ${opts.connections} connections, ${DURATION_S}s`);
     const t = await traffic(ctx, target, () =>
-      closedLoop({ url: target.url, connections: opts.connections, durationS: DURATION_S, body: opts.body }),
+      closedLoop({ url: target.url, connections: opts.connections, durationS: DURATION_S, body: opts.body, headers }),
     );
     const r: ClosedLoopResult = t.result;
     if (opts.fixed) {
       log(`${scenario} ${label}: open loop at ${opts.fixed.rate} ops/s, ${DURATION_S}s`);
-      const client = graphqlClient(target.url);
+      const client = graphqlClient(target.url, headers);
       opts.fixed.into.push(await openLoop(opts.fixed.rate, DURATION_S, (n) => client.post(opts.body(n)).then(() => undefined)));
       await client.close();
     }
@@ -314,11 +325,20 @@ async function main(): Promise<void> {
   const sim = simChild.ready;
   try {
     const token = await simChild.call<string>('mintToken');
+    const callerToken = await simChild.call<string>('mintCallerToken');
     const rest = createRestClient({ graphBaseUrl: sim.graphBaseUrl, caCertificate: sim.caCertificate, token });
     log(`creating ${CALLS} calls and reading reference data`);
     const callIds = await createCalls(rest, CALLS);
     const reference = await loadMemoryData(rest, 60, callIds);
-    const ctx: Ctx = { sim, simStats: () => simChild.call('stats'), simMemory: () => simChild.call('rss'), token, callIds, rest };
+    const ctx: Ctx = {
+      sim,
+      simStats: () => simChild.call('stats'),
+      simMemory: () => simChild.call('rss'),
+      token,
+      callerToken,
+      callIds,
+      rest,
+    };
     const calls = callIds.map((id) => reference.calls.get(id));
 
     // 1. A page of 60 with participants, sessions and segments.
@@ -366,6 +386,38 @@ async function main(): Promise<void> {
         measured: `${warm.row.graphRequestsPerOp.toFixed(2)} Graph requests/op warm (${warm.row.batchItemsPerOp.toFixed(1)} $batch items), ${cold.row.graphRequestsPerOp.toFixed(2)} cold (${cold.row.batchItemsPerOp.toFixed(1)} items); server CPU ${warm.row.serverCpuMsPerOp.toFixed(1)} ms/op warm, ${cold.row.serverCpuMsPerOp.toFixed(1)} cold`,
         met: warm.row.graphRequestsPerOp === 1 && warm.row.batchItemsPerOp === 0,
       });
+    }
+
+    // 6. Peer-shaped: the page of 60 with three fields, caller auth on (the operation measured against Mesh).
+    if (want('s6')) {
+      const s = 'S6 page of 60, 3 fields, caller JWT';
+      const peer = body(PEER_PAGE_QUERY);
+      const selected = selectedBytes(reference.records, PEER_PAGE_PROJECTION);
+      report.rows.push(
+        (
+          await measureClosed(ctx, s, 'gateway', 'gateway', {
+            connections: 8,
+            body: () => peer,
+            auth: 'jwt',
+            selectedPerOp: selected,
+            floorPerOp: selected,
+          })
+        ).row,
+      );
+      // The same gateway with graphql-js executing (GRAPHQL_EXECUTOR=graphql-js): what the compiled executor saves.
+      report.rows.push(
+        (
+          await measureClosed(ctx, s, 'gateway, graphql-js', 'gateway', {
+            connections: 8,
+            body: () => peer,
+            auth: 'jwt',
+            executor: 'graphql-js',
+            selectedPerOp: selected,
+            floorPerOp: selected,
+          })
+        ).row,
+      );
+      report.rows.push((await measureClosed(ctx, s, 'in-memory', 'memory', { connections: 8, body: () => peer, auth: 'jwt' })).row);
     }
 
     // 2. One operation naming 100 distinct calls.
@@ -606,6 +658,18 @@ function deriveTargets(report: Report): TargetRow[] {
       measured: `${s1.throughput.toFixed(1)} vs ${s1mem.throughput.toFixed(1)} ops/s (${((100 * s1.throughput) / s1mem.throughput).toFixed(0)}%)`,
       met: s1.throughput >= s1mem.throughput / 2,
     });
+  }
+  for (const scenario of ['S6']) {
+    const gateway = row(scenario, 'gateway');
+    const memory = row(scenario, 'in-memory');
+    if (gateway && memory) {
+      const ratio = gateway.serverCpuMsPerOp / memory.serverCpuMsPerOp;
+      out.push({
+        target: `${scenario}: server CPU per operation within 1.5x of the in-memory Apollo Server`,
+        measured: `${ratio.toFixed(2)}x (${gateway.serverCpuMsPerOp.toFixed(2)} vs ${memory.serverCpuMsPerOp.toFixed(2)} ms/op; ${gateway.throughput.toFixed(1)} vs ${memory.throughput.toFixed(1)} ops/s)`,
+        met: ratio <= 1.5,
+      });
+    }
   }
   if (report.paging) {
     const growth = report.paging.rssAtEnd / report.paging.rssAt1000 - 1;

@@ -54,6 +54,14 @@ export function manyCallsQuery(ids: readonly string[]): string {
 /** Scenarios 3 (and 2's unit): one call by id. */
 export const ONE_CALL_QUERY = `query OneCall($id: ID!) { call(id: $id) { ${CALL_SELECTION} } }`;
 
+/**
+ * Scenario 6, peer-shaped: the plainest page, 60 records with three scalar fields, one `$select`ed list request.
+ * The operation GraphQL Mesh was measured on side by side (LESSONS.md 11), so it weighs the gateway's
+ * per-operation overhead (caller auth, logging, execution) rather than round trips.
+ */
+export const PEER_PAGE_QUERY = `query PeerPage { callRecords(first: 60) { nodes { id startDateTime type } } }`;
+export const PEER_PAGE_PROJECTION: Projection = { id: true, startDateTime: true, type: true };
+
 /** Scenario 4: forward paging, 100 records a page. */
 export const PAGE_QUERY = `query Page($after: String) {
   callRecords(first: 100, after: $after) { nodes { id startDateTime type } pageInfo { hasNextPage endCursor } }

@@ -48,13 +48,17 @@ export interface OperationInputs {
 /** A fresh context: its own loaders and Graph view, and the deadline every Graph request of the operation shares. */
 export function createOperationContext(inputs: OperationInputs): GatewayContext {
   const graph = createOperationGraph(inputs.graph, Date.now() + inputs.operationTimeoutMs, callerKey(inputs.caller));
+  let logger: Logger | undefined;
   return {
     loaders: createLoaders(graph, inputs.callRecordCache),
     graph,
     codec: inputs.codec,
     paging: inputs.paging,
     requestId: inputs.requestId,
-    logger: inputs.logger.child({ requestId: inputs.requestId }),
+    // Made on first use: most operations never log through it, and a pino child (with redaction) costs on every request.
+    get logger() {
+      return (logger ??= inputs.logger.child({ requestId: inputs.requestId }));
+    },
     caller: inputs.caller,
     callbackUrl: inputs.callbackUrl,
     live: inputs.live,

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
@@ -38,6 +38,8 @@ import { createSubscriptionServer } from './subscriptions/websocketServer.js';
 import { resolvers as gatewayResolvers } from './resolvers/index.js';
 import { cacheHintsPlugin } from './schema/cacheHints.js';
 import { buildGatewaySchema } from './schema/index.js';
+import { executionGateway } from './execution/executionGateway.js';
+import { createExecutor } from './execution/executor.js';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -142,7 +144,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const httpServer = http.createServer();
   const schema = buildGatewaySchema(options.resolvers ?? gatewayResolvers, { logger });
   const apollo = new ApolloServer<GatewayContext>({
-    schema,
+    // The schema through Apollo's gateway interface, its seam for an executor: graphql-jit or graphql-js (GRAPHQL_EXECUTOR).
+    gateway: executionGateway(schema, createExecutor(schema, config.executor, logger)),
     introspection: security.introspection,
     includeStacktraceInErrorResponses: config.env === 'development',
     // No "Did you mean ...?" naming fields and types to a caller probing the schema.
@@ -170,7 +173,9 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         metrics,
         describe: (context) => ({ requestId: context.requestId, upstream: context.graph.count }),
       }),
+      // Cache-Control from the operation's fields, in place of Apollo's per-field hook (src/schema/cacheHints.ts).
       cacheHintsPlugin(),
+      ApolloServerPluginCacheControlDisabled(),
       // Lifecycle: stop() waits for in-flight operations, then closes idle connections.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: 10_000 }),
       // Landing page: GraphiQL (served by the /graphql route below, not Apollo) outside production, or Sandbox with

@@ -40,6 +40,10 @@ export async function startTarget(
     profileName?: string;
     /** Gateway settings over the bench's own (GATEWAY_ENV), e.g. the call-record cache's bounds. */
     gatewayEnv?: Readonly<Record<string, string>>;
+    /** `jwt`: the gateway checks callers' tokens against the simulator's JWKS (AUTH_MODE=jwt); baselines ignore it. */
+    auth?: 'none' | 'jwt';
+    /** The gateway's GRAPHQL_EXECUTOR; default its own default. */
+    executor?: 'jit' | 'graphql-js';
   },
 ): Promise<Target> {
   const execArgv: string[] = [];
@@ -60,6 +64,8 @@ export async function startTarget(
       BENCH_CALL_IDS: JSON.stringify(options.callIds),
       BENCH_COALESCE: options.coalesce ?? 'on',
       BENCH_GATEWAY_ENV: JSON.stringify(options.gatewayEnv ?? {}),
+      BENCH_AUTH: options.auth ?? 'none',
+      ...(options.executor ? { BENCH_EXECUTOR: options.executor } : {}),
     },
   });
   return {

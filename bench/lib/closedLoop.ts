@@ -13,6 +13,8 @@ export interface ClosedLoopOptions {
   durationS: number;
   /** The JSON body of the n-th operation (n counts from 0 across all connections). */
   body(n: number): string;
+  /** Extra request headers, e.g. a caller's `authorization`. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface ClosedLoopResult {
@@ -41,7 +43,7 @@ export async function closedLoop(options: ClosedLoopOptions): Promise<ClosedLoop
     requests: [
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...options.headers },
         setupRequest: (req) => ({ ...req, body: options.body(n++) }),
         onResponse: (status, body) => {
           if (status < 200 || status > 299 || body.includes('"errors":[')) {

@@ -59,12 +59,20 @@ export async function openLoop(rate: number, durationS: number, op: (n: number) 
 }
 
 /** A GraphQL client for the gateway and baselines: undici keep-alive pool; errors in the answer throw. */
-export function graphqlClient(url: string): { post(body: string): Promise<Record<string, unknown>>; close(): Promise<void> } {
+export function graphqlClient(
+  url: string,
+  headers: Readonly<Record<string, string>> = {},
+): { post(body: string): Promise<Record<string, unknown>>; close(): Promise<void> } {
   const target = new URL(url);
   const pool = new Pool(target.origin, { connections: 256 });
   return {
     async post(body) {
-      const res = await pool.request({ method: 'POST', path: target.pathname, headers: { 'content-type': 'application/json' }, body });
+      const res = await pool.request({
+        method: 'POST',
+        path: target.pathname,
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
       const text = await res.body.text();
       if (res.statusCode !== 200 || text.includes('"errors":[')) throw new Error(`${res.statusCode} ${text.slice(0, 300)}`);
       return JSON.parse(text) as Record<string, unknown>;

@@ -44,6 +44,8 @@ serve(
   {
     stats: () => simulator.control.stats(),
     mintToken: () => simulator.control.mintToken({ app: 'default' }),
+    // A caller's token for the gateway's own API (AUTH_MODE=jwt), valid for longer than any bench run.
+    mintCallerToken: () => simulator.control.mintToken({ app: 'caller', lifetimeSeconds: 4 * 3600 }),
     rss: () => ({
       rss: process.memoryUsage().rss,
       maxRss: process.resourceUsage().maxRSS * 1024,

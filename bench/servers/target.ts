@@ -52,7 +52,12 @@ const instrument = instrumentGraphClient(sim.origin);
 
 async function start(): Promise<{ url: string; stop(): Promise<void> }> {
   if (kind === 'gateway') {
-    const config = loadConfig({ ...GATEWAY_ENV, ...(JSON.parse(process.env.BENCH_GATEWAY_ENV ?? '{}') as Record<string, string>) });
+    const config = loadConfig({
+      ...GATEWAY_ENV,
+      AUTH_MODE: process.env.BENCH_AUTH === 'jwt' ? 'jwt' : 'none',
+      ...(process.env.BENCH_EXECUTOR ? { GRAPHQL_EXECUTOR: process.env.BENCH_EXECUTOR } : {}),
+      ...(JSON.parse(process.env.BENCH_GATEWAY_ENV ?? '{}') as Record<string, string>),
+    });
     const graph = graphClientConfig(config, {
       graphBaseUrl: sim.graphBaseUrl,
       authorityHost: sim.authorityHost,

@@ -10,6 +10,7 @@ import type { Logger } from '../observability/logger.js';
 import { ANONYMOUS, type Caller } from './caller.js';
 import { keysUnavailable, unauthenticated } from './errors.js';
 import { describeFailure } from './jwtFailure.js';
+import { createVerifiedTokens } from './verifiedTokens.js';
 
 export interface CallerAuthentication {
   /** Resolves the caller of a request from its Authorization header, or throws UNAUTHENTICATED (401). */
@@ -52,6 +53,8 @@ export function jwtAuthentication(settings: ResolvedJwtAuth, logger: Logger): Ca
       }) as unknown as Promise<Response>,
   });
   const grants = Object.entries(settings.permissions) as Array<[Permission, { role: string; scope: string }]>;
+  // A client sends the same token on every request until it expires: verify it once (verifiedTokens.ts).
+  const verified = createVerifiedTokens();
 
   return {
     async authenticate(authorization) {
@@ -60,9 +63,12 @@ export function jwtAuthentication(settings: ResolvedJwtAuth, logger: Logger): Ca
       }
       const match = authorization.length <= MAX_TOKEN_LENGTH ? BEARER.exec(authorization.trim()) : null;
       if (!match?.[1]) throw unauthenticated('The Authorization header must be "Bearer" and a compact JWT.', true);
+      const token = match[1];
+      const known = verified.get(token);
+      if (known !== undefined) return known;
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(match[1], jwks, {
+        ({ payload } = await jwtVerify(token, jwks, {
           algorithms: [...settings.algorithms],
           issuer: settings.issuer,
           audience: settings.audience,
@@ -86,7 +92,15 @@ export function jwtAuthentication(settings: ResolvedJwtAuth, logger: Logger): Ca
       }
       const appId =
         typeof payload['azp'] === 'string' ? payload['azp'] : typeof payload['appid'] === 'string' ? payload['appid'] : undefined;
-      return { kind: 'token', subject: payload.sub ?? '', ...(appId !== undefined ? { appId } : {}), permissions };
+      const caller: Caller = Object.freeze({
+        kind: 'token',
+        subject: payload.sub ?? '',
+        ...(appId !== undefined ? { appId } : {}),
+        permissions,
+      });
+      // `exp` is required above; the caller is kept until then, and not a moment past it.
+      if (typeof payload.exp === 'number') verified.set(token, caller, payload.exp * 1000);
+      return caller;
     },
     close: () => agent.close(),
   };

@@ -68,6 +68,8 @@ export interface GatewayConfig {
   callRecordCache: CallRecordCacheSettings;
   /** Graph's throttling budget, shared by the replicas through Redis (config/budget.ts). */
   budget: BudgetSettings;
+  /** How operations execute: graphql-jit compiled once per document (default), or graphql-js (GRAPHQL_EXECUTOR). */
+  executor: 'jit' | 'graphql-js';
 }
 
 export class ConfigError extends Error {
@@ -107,6 +109,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     redis,
     callRecordCache: readCallRecordCache(read),
     budget: readBudget(read, redis.url !== undefined),
+    executor: read.oneOf<'jit' | 'graphql-js'>('GRAPHQL_EXECUTOR', ['jit', 'graphql-js'], 'jit'),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return deepFreeze(config);

@@ -63,7 +63,9 @@ export async function startStack(
     const budgetEnv: Record<string, string> = options.simulator?.throttle
       ? { GRAPH_BUDGET_LIMITS: budgetLimits(options.simulator.throttle) }
       : {};
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...authEnv, ...budgetEnv, ...options.env });
+    // GRAPHQL_EXECUTOR from the test run's environment: CI runs the end-to-end tests under each executor.
+    const executor = process.env['GRAPHQL_EXECUTOR'] !== undefined ? { GRAPHQL_EXECUTOR: process.env['GRAPHQL_EXECUTOR'] } : {};
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'silent', ...executor, ...authEnv, ...budgetEnv, ...options.env });
     const callerToken = options.callerApp !== undefined ? await simulator.control.mintToken({ app: options.callerApp }) : undefined;
     const app = simulator.app(options.app ?? 'default');
     const endpoint = simulatorEndpoint(simulator, app);
