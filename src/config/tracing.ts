@@ -95,7 +95,8 @@ function httpUrl(read: EnvReader, key: string, raw: string): string | undefined 
     }
     return raw;
   } catch {
-    read.problem(`${key} must be an http or https URL such as http://localhost:4318, got "${raw}"`);
+    // Whatever precedes an @ may be a password: not echoed.
+    read.problem(`${key} must be an http or https URL such as http://localhost:4318, got "${raw.replace(/\/\/[^/]*@/, '//…@')}"`);
     return undefined;
   }
 }
