@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
 import { loadConfig } from '../../src/config/index.js';
+import { liveChannels } from '../../src/live/events.js';
 import { startTracing, type TracingRuntime } from '../../src/observability/tracingSdk.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
@@ -201,5 +204,52 @@ describe('an operation without a traceparent', () => {
     expect(before.has(operation.spanContext().traceId)).toBe(false);
     const line = lines.find((l) => l['msg'] === 'graphql operation' && l['operationName'] === 'Untraced');
     expect(line?.['traceId']).toBe(operation.spanContext().traceId);
+  });
+});
+
+describe('a subscription over graphql-ws with a traceparent in its extensions', () => {
+  it("is one SERVER span under the caller's span, lasting until it ends, parent of its Graph read", async () => {
+    const placed = await stack.query<{ createCall: { id: string } }>(
+      `mutation { createCall(input: { callbackUri: "https://bot.contoso.com/callback", targets: [{ identity: { user: { id: "8b081ef6-4792-4def-b2c9-c363a1bf41d5" } } }], requestedModalities: [AUDIO], mediaConfig: { serviceHosted: {} } }) { id } }`,
+    );
+    const id = placed.data!.createCall.id;
+    exporter.reset();
+    const caller = callerTrace();
+    const client = createClient({ url: stack.gateway.url.replace('http', 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+    const results: unknown[] = [];
+    const ended = new Promise<void>((resolve, reject) => {
+      client.subscribe(
+        {
+          query: 'subscription WatchCall($id: ID!) { callUpdated(id: $id) { id state } }',
+          variables: { id },
+          extensions: { traceparent: caller.traceparent },
+        },
+        { next: (value) => void results.push(value), error: reject, complete: resolve },
+      );
+    });
+    await vi.waitFor(() => expect(results).toHaveLength(1), { timeout: 10_000 });
+    await stack.gateway.live.bus.publish(liveChannels.call(id), {
+      type: 'call',
+      callId: id,
+      sequence: 1,
+      change: 'deleted',
+      call: { id, state: 'terminated' },
+    });
+    await ended;
+    await client.dispose();
+
+    const { operation, spans } = await traceSpans(caller.traceId);
+    expect(operation.name).toBe('subscription WatchCall');
+    expect(parentOf(operation)).toBe(caller.spanId);
+    expect(operation.attributes).toMatchObject({
+      'graphql.operation.type': 'subscription',
+      'graphql.operation.name': 'WatchCall',
+      'graphql.subscription.events': 2,
+    });
+    const reads = graphSpans(spans);
+    expect(reads.map((s) => s.name)).toContain('GET /communications/calls/{id}');
+    for (const read of reads) expect(parentOf(read)).toBe(operation.spanContext().spanId);
+    const line = lines.find((l) => l['msg'] === 'subscription ended' && l['operationName'] === 'WatchCall');
+    expect(line?.['traceId']).toBe(caller.traceId);
   });
 });
