@@ -27,17 +27,22 @@ export function routeOf(path: string): string {
  * CLIENT span, child of the operation's span. Both carry the route, status or failure, duration, both request ids,
  * attempt, `$batch` size and throttled items; the event also whether a new token came into use. Sits just before
  * the per-attempt timeout, so it sees each attempt (and the resend after a 401) once. Never reports headers, the
- * raw URL (ids, `$filter` values) or bodies. With neither a metrics sink nor a recording span it costs a no-op span.
+ * raw URL (ids, `$filter` values) or bodies. With neither a metrics sink nor an active recording span it only looks for that span.
  */
 export function telemetryHandler(telemetry: GraphTelemetry | undefined): Handler {
   let lastAuthorization: string | undefined;
   const attemptsSeen = new WeakMap<HandlerContext, number>();
   const report = (event: GraphRequestEvent, span: Span | undefined): void => {
+    // Observability must never fail a Graph request, and one sink's failure must not cost the other its report.
     try {
       telemetry?.request(event);
+    } catch {
+      // ignored
+    }
+    try {
       if (span) endSpan(span, event);
     } catch {
-      // Observability must never fail a Graph request.
+      // ignored
     }
   };
   return async (ctx, next) => {
@@ -46,10 +51,10 @@ export function telemetryHandler(telemetry: GraphTelemetry | undefined): Handler
     if (authorization !== undefined) lastAuthorization = authorization;
     const retry = ctx.attempt > 1 && attemptsSeen.get(ctx) !== ctx.attempt;
     attemptsSeen.set(ctx, ctx.attempt);
+    const span = startSpan(ctx);
+    if (telemetry === undefined && span === undefined) return next(ctx);
     const started = performance.now();
     const route = routeOf(ctx.path);
-    const span = startSpan(ctx, route);
-    if (telemetry === undefined && span === undefined) return next(ctx);
     const base = (): Omit<GraphRequestEvent, 'status' | 'requestId'> => ({
       method: ctx.method,
       route,
@@ -86,9 +91,10 @@ export function telemetryHandler(telemetry: GraphTelemetry | undefined): Handler
 }
 
 /** A CLIENT span per HTTP request (HTTP client semantic conventions), or undefined when nothing would record it. */
-function startSpan(ctx: HandlerContext, route: string): Span | undefined {
+function startSpan(ctx: HandlerContext): Span | undefined {
   const active = traceContext.active();
   if (!trace.getSpan(active)?.isRecording()) return undefined;
+  const route = routeOf(ctx.path);
   const span = tracer().startSpan(
     `${ctx.method} ${route}`,
     {
