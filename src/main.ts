@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config/index.js';
 import { graphClientConfig, simulatorEndpoint } from './config/graphClient.js';
 import { createLogger } from './observability/logger.js';
+import { startTracing } from './observability/tracingSdk.js';
 import { createGateway } from './server.js';
 import { loadSimulatorOptionsFromEnv, SimulatorOptionsError, startSimulator, type RunningSimulator } from '@comms-graphql/simulator';
 
@@ -8,6 +9,8 @@ import { loadSimulatorOptionsFromEnv, SimulatorOptionsError, startSimulator, typ
 async function main(): Promise<void> {
   const config = orExit(() => loadConfig(process.env));
   const logger = createLogger(config.logLevel);
+  // Before anything makes a span: with no OTLP settings this loads nothing and the API stays a no-op.
+  const tracing = await startTracing(config.observability.tracing, { logger });
 
   let simulator: RunningSimulator | undefined;
   if (config.graph.kind === 'simulator') {
@@ -42,6 +45,8 @@ async function main(): Promise<void> {
     gateway
       .stop()
       .then(() => simulator?.stop())
+      // Last: the spans of the operations that just finished are exported before the process ends.
+      .then(() => tracing?.shutdown())
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         logger.error({ err: error }, 'error while stopping');

@@ -32,6 +32,7 @@ import { sendJson } from './http/respond.js';
 import { createLogger, registerSecret, type Logger } from './observability/logger.js';
 import { createGatewayMetrics, metricsRoute } from './observability/metrics.js';
 import { operationObservabilityPlugin } from './observability/operationLog.js';
+import { operationTracingPlugin, traceHttpOperation } from './observability/operationTracing.js';
 import { CursorCodec } from './paging/cursor.js';
 import { operationLimits } from './plugins/operationLimits.js';
 import { createSubscriptionServer } from './subscriptions/websocketServer.js';
@@ -167,12 +168,14 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       // Authorization, then cost: both after validation, before any resolver or Graph request.
       createAuthorizationPlugin<GatewayContext>(security.auth.mode === 'jwt' ? security.auth.permissions : undefined),
       ...limits.plugins,
-      // Observability: one log line and one metrics sample per operation; cache hints (call records only).
+      // Observability: one log line and one metrics sample per operation, its span named and described (when tracing);
+      // cache hints (call records only).
       operationObservabilityPlugin<GatewayContext>({
         logger,
         metrics,
         describe: (context) => ({ requestId: context.requestId, upstream: context.graph.count }),
       }),
+      operationTracingPlugin<GatewayContext>(),
       // Cache-Control from the operation's fields, in place of Apollo's per-field hook (src/schema/cacheHints.ts).
       cacheHintsPlugin(),
       ApolloServerPluginCacheControlDisabled(),
@@ -260,12 +263,14 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
 
   // HTTP routes.
   const routes: Record<string, http.RequestListener> = {
-    '/graphql': (req, res) => {
-      if (applyCors(security.cors, req, res)) return;
-      if (state === 'ready') {
-        if (!explorer?.page(req, res)) graphql(req, res);
-      } else sendJson(res, 503, { error: 'the gateway is shutting down' }, { connection: 'close' });
-    },
+    '/graphql': (req, res) =>
+      // One span per operation, continuing the caller's traceparent (a no-op while tracing is off).
+      traceHttpOperation(req, res, () => {
+        if (applyCors(security.cors, req, res)) return;
+        if (state === 'ready') {
+          if (!explorer?.page(req, res)) graphql(req, res);
+        } else sendJson(res, 503, { error: 'the gateway is shutting down' }, { connection: 'close' });
+      }),
     '/callbacks/calls': callbacks.handle,
     '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
     // Ready: listening, not draining, and a Graph token in hand. An open circuit stays ready (README); so does a

@@ -15,6 +15,7 @@ import type { GraphRequest, GraphRequestOptions, GraphResponse } from './request
 import { GraphError, GraphTransportError, graphErrorFrom } from './errors.js';
 import { RETRYABLE_STATUSES, type Clock, type GraphClientStats } from './request.js';
 import { backoffDelay, parseRetryAfter } from './retryAfter.js';
+import { trace, traceContext, withLinks, type SpanContext, type TraceContext } from '../observability/tracing.js';
 
 export interface BatchTransportOptions {
   maxItems: number;
@@ -46,6 +47,8 @@ interface Slot {
   settled: boolean;
   /** The request currently carrying this slot, if any. */
   flight: InFlight | undefined;
+  /** The trace context of the caller (its operation span), for the span of the request that carries the slot. */
+  readonly trace: TraceContext;
   settle(value: GraphResponse | Error): void;
 }
 
@@ -70,6 +73,21 @@ function dedupeKey(req: GraphRequest): string {
     .map(([k, v]) => [k.toLowerCase(), v] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `${req.path}\n${JSON.stringify(headers)}`;
+}
+
+/**
+ * Sends in the first caller's trace context, linked to the other callers' operations: a `$batch` shared by
+ * concurrent operations is one span, found from each of them.
+ */
+function traced<T>(slots: readonly Slot[], send: () => Promise<T>): Promise<T> {
+  const first = slots[0]?.trace ?? traceContext.active();
+  const own = trace.getSpanContext(first)?.spanId;
+  const others = new Map<string, SpanContext>();
+  for (const slot of slots) {
+    const spanContext = trace.getSpanContext(slot.trace);
+    if (spanContext && spanContext.spanId !== own) others.set(spanContext.spanId, spanContext);
+  }
+  return traceContext.with(withLinks(first, [...others.values()]), send);
 }
 
 function toHeaders(raw: unknown): Headers {
@@ -122,6 +140,7 @@ export class BatchTransport {
             notBefore: this.openWindow(),
             settled: false,
             flight: undefined,
+            trace: traceContext.active(),
             settle: (value) => {
               if (slot.settled) return;
               slot.settled = true;
@@ -249,7 +268,7 @@ export class BatchTransport {
     const options = { ...this.callOptions(slots, flight), maxAttempts: Math.max(1, this.opts.maxAttempts - first.attempts + 1) };
     let outcome: GraphResponse | Error;
     try {
-      outcome = await this.send(first.req, options);
+      outcome = await traced(slots, () => this.send(first.req, options));
     } catch (err) {
       outcome = err instanceof Error ? err : new Error(String(err));
     }
@@ -270,7 +289,7 @@ export class BatchTransport {
 
     let outer: GraphResponse;
     try {
-      outer = await this.send({ method: 'POST', path: '/$batch', body: { requests } }, this.callOptions(all, flight));
+      outer = await traced(all, () => this.send({ method: 'POST', path: '/$batch', body: { requests } }, this.callOptions(all, flight)));
     } catch (err) {
       this.inFlight.delete(flight);
       const error = err instanceof Error ? err : new Error(String(err));

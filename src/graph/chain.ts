@@ -59,8 +59,8 @@ export function buildChain(deps: ChainDeps): Next {
     protection.throttle !== undefined && budgetHandler(protection.throttle, clock),
     // Protection: at most maxConcurrency attempts on the wire; the queue wait counts against the deadline.
     concurrencyHandler(protection.limiter),
-    // Observability: each request on the wire, with both request ids, to the metrics (when configured).
-    config.telemetry !== undefined && telemetryHandler(config.telemetry),
+    // Observability: each request on the wire, with both request ids, to the metrics (when configured) and as a span.
+    telemetryHandler(config.telemetry),
     // Per attempt: a timeout clipped to the deadline, covering headers and body.
     timeoutHandler(limits.attemptTimeoutMs, clock),
     // Transport: undici with the shared pool (and extra CA), no redirects, one debug log line.

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin, BaseContext, GraphQLResponse } from '@apollo/server';
 import type { Logger } from './logger.js';
 import type { GatewayMetrics } from './metrics.js';
+import { traceFields } from './tracing.js';
 import type { UpstreamCount } from '../upstream/operationGraph.js';
 
 export interface OperationObservabilityOptions<TContext extends BaseContext> {
@@ -16,11 +17,12 @@ export interface OperationObservabilityOptions<TContext extends BaseContext> {
  * One structured log line and one metrics sample per GraphQL operation, when its answer is sent:
  *
  *   {"msg":"graphql operation","requestId":"…","operationName":"RecentCallRecords","operationType":"query",
- *    "durationMs":41.7,"graphRequests":3,"graphBatchItems":2,"outcome":"ok"}
+ *    "durationMs":41.7,"graphRequests":3,"graphBatchItems":2,"outcome":"ok","traceId":"4bf92f35…"}
  *
  * `graphRequests` counts the Graph requests the operation asked for (a `$batch` item counts as one; items of
  * concurrent operations share `$batch` requests, so the Graph-side count is in the metrics). An operation that
- * failed carries `outcome: "error"` and `errorCodes`, the distinct `extensions.code`s of its answer.
+ * failed carries `outcome: "error"` and `errorCodes`, the distinct `extensions.code`s of its answer. With tracing on,
+ * `traceId` is the trace of the operation's span.
  */
 export function operationObservabilityPlugin<TContext extends BaseContext>(
   options: OperationObservabilityOptions<TContext>,
@@ -46,6 +48,8 @@ export function operationObservabilityPlugin<TContext extends BaseContext>(
               graphBatchItems: upstream.batchItems,
               outcome: codes.length === 0 ? 'ok' : 'error',
               ...(codes.length > 0 ? { errorCodes: codes } : {}),
+              // The operation's span is active here (operationTracing.ts): its trace id joins the line to the trace.
+              ...traceFields(),
             },
             'graphql operation',
           );

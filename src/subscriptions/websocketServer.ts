@@ -16,6 +16,8 @@ import type { Caller, CallerAuthentication } from '../auth/index.js';
 import type { SubscriptionSettings } from '../config/subscriptions.js';
 import { GatewayError, GatewayErrorCode, isDeliberateError, maskUnexpectedErrors } from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
+import { startSubscriptionSpan, subscriptionParent, type SubscriptionSpan } from '../observability/operationTracing.js';
+import { traceContext, traceFields, type TraceContext } from '../observability/tracing.js';
 import { admitSubscription, type AdmissionRules, type SubscribeMessage } from './admission.js';
 
 export interface SubscriptionServerOptions<TContext> {
@@ -45,6 +47,8 @@ interface RunningSubscription {
   /** Results sent so far. */
   events: number;
   errorCodes: Set<string>;
+  /** Its OpenTelemetry span (a no-op one while tracing is off). */
+  span: SubscriptionSpan;
 }
 
 interface ConnectionState {
@@ -110,9 +114,11 @@ export function createSubscriptionServer<TContext>(options: SubscriptionServerOp
         ending,
         outcome: codes.length === 0 ? 'ok' : 'error',
         ...(codes.length > 0 ? { errorCodes: codes } : {}),
+        ...traceFields(ended.span.context),
       },
       'subscription ended',
     );
+    ended.span.end(codes, ended.events);
     running -= 1;
     const key = callerKey(state.caller);
     const left = (perCaller.get(key) ?? 1) - 1;
@@ -132,14 +138,19 @@ export function createSubscriptionServer<TContext>(options: SubscriptionServerOp
       return { ...formatted, extensions };
     });
 
+  /** Each subscription's trace context, by its execution context object, for `subscribe` below. */
+  const traces = new WeakMap<object, TraceContext>();
+
   const handle = useServer<Record<string, unknown> | undefined, { state?: ConnectionState }>(
     {
       connectionInitWaitTimeout: settings.connectionInitTimeoutMs,
       // A change the subscriber did not select (a roster update under `{ state }`, the first notification of a call
       // whose state was read from Graph) would repeat the last answer: it is not sent again.
+      // Both the first execution and each event's run in the subscription's span, so their Graph requests are its children.
       subscribe: async (args) => {
-        const result = await subscribe(args);
-        return Symbol.asyncIterator in result ? distinct(result) : result;
+        const trace = traces.get(args.contextValue as object) ?? traceContext.active();
+        const result = await traceContext.with(trace, () => subscribe(args));
+        return Symbol.asyncIterator in result ? distinct(result, trace) : result;
       },
       async onConnect(ctx) {
         const params = ctx.connectionParams ?? {};
@@ -180,11 +191,17 @@ export function createSubscriptionServer<TContext>(options: SubscriptionServerOp
           return [...admission.errors];
         }
         const operationName = admission.operation.name?.value ?? null;
-        state.subscriptions.set(id, { requestId, operationName, started: performance.now(), events: 0, errorCodes: new Set() });
+        const span = startSubscriptionSpan(
+          subscriptionParent(payload.extensions, ctx.extra.request.headers),
+          admission.operation.operation,
+          operationName ?? undefined,
+          admission.document,
+        );
+        state.subscriptions.set(id, { requestId, operationName, started: performance.now(), events: 0, errorCodes: new Set(), span });
         watchIdle(ctx);
         running += 1;
         perCaller.set(key, (perCaller.get(key) ?? 0) + 1);
-        log.info({ requestId, operationName, operationType: 'subscription' }, 'subscription started');
+        log.info({ requestId, operationName, operationType: 'subscription', ...traceFields(span.context) }, 'subscription started');
         const args: ExecutionArgs = {
           schema: rules.schema,
           document: admission.document,
@@ -192,6 +209,7 @@ export function createSubscriptionServer<TContext>(options: SubscriptionServerOp
           variableValues: admission.variables,
           contextValue: { ...options.createContext(state.caller ?? { kind: 'anonymous' }, requestId) },
         };
+        traces.set(args.contextValue as object, span.context);
         return args;
       },
       async onNext(ctx, id, _payload, args, result) {
@@ -232,15 +250,17 @@ export function createSubscriptionServer<TContext>(options: SubscriptionServerOp
   };
 }
 
-/** The results of a subscription, each different from the one before it. */
-async function* distinct(results: AsyncGenerator<ExecutionResult>): AsyncGenerator<ExecutionResult> {
+/** The results of a subscription, each different from the one before it, each computed in the subscription's trace. */
+async function* distinct(results: AsyncGenerator<ExecutionResult>, trace: TraceContext): AsyncGenerator<ExecutionResult> {
   let last: string | undefined;
   try {
-    for await (const result of results) {
-      const shown = JSON.stringify(result);
+    for (;;) {
+      const step = await traceContext.with(trace, () => results.next());
+      if (step.done) return;
+      const shown = JSON.stringify(step.value);
       if (shown === last) continue;
       last = shown;
-      yield result;
+      yield step.value;
     }
   } finally {
     await results.return(undefined);

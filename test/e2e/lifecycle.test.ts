@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import { printedUrl, spawnGateway } from '../helpers/mainProcess.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -59,19 +57,19 @@ describe('SIGTERM', () => {
   it.each(['development', 'production'])(
     'finishes the operation in flight, refuses new work, and exits 0 (NODE_ENV=%s)',
     async (nodeEnv) => {
-      // The condition resolves @comms-graphql/simulator to its sources, as `npm run dev` does: no build needed.
-      child = spawn(process.execPath, ['--conditions=comms-graphql-source', '--import', 'tsx', 'src/main.ts'], {
-        cwd: ROOT,
-        env: { ...process.env, NODE_ENV: nodeEnv, PORT: '0', LOG_LEVEL: 'silent', SIMULATOR_LATENCY_MS: '1500', SIMULATOR_RECORDS: '50' },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      const gateway = spawnGateway({
+        ...process.env,
+        NODE_ENV: nodeEnv,
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        SIMULATOR_LATENCY_MS: '1500',
+        SIMULATOR_RECORDS: '50',
       });
+      child = gateway.child;
       const proc = child;
-      let output = '';
-      proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-      proc.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-      const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+      const exited = gateway.exited;
 
-      const url = await until(async () => /comms-graphql gateway: (http:\/\/\S+\/graphql)/.exec(output)?.[1], 20_000, 'the gateway URL');
+      const url = await until(async () => printedUrl(gateway.output()), 120_000, 'the gateway URL');
       const origin = new URL(url).origin.replace('localhost', '127.0.0.1');
       await until(async () => ((await fetch(`${origin}/readyz`)).status === 200 ? true : undefined), 10_000, '/readyz 200');
 
@@ -103,6 +101,6 @@ describe('SIGTERM', () => {
       expect(body.data?.callRecords.nodes).toHaveLength(2);
       expect(await exited).toBe(0);
     },
-    40_000,
+    180_000,
   );
 });

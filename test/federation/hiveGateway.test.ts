@@ -1,12 +1,10 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { composeServices } from '@apollo/composition';
-import { createGatewayRuntime } from '@graphql-hive/gateway';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveChannels, type LiveFeed } from '../../src/live/events.js';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { serviceSdl, startUsersSubgraph, type UsersSubgraph } from './usersSubgraph.js';
+import { serveHiveGateway } from './hiveRouter.js';
+import { serviceSdl, startUsersSubgraph, type RunningServer, type UsersSubgraph } from './usersSubgraph.js';
 
 /**
  * The gateway as a subgraph behind Hive Gateway, the router that executes federated subscriptions
@@ -18,7 +16,7 @@ import { serviceSdl, startUsersSubgraph, type UsersSubgraph } from './usersSubgr
 let stack: Stack;
 let live: LiveFeed;
 let users: UsersSubgraph;
-let router: { url: string; stop(): Promise<void> };
+let router: RunningServer;
 
 beforeAll(async () => {
   stack = await startStack({ callerApp: 'caller' });
@@ -30,7 +28,7 @@ beforeAll(async () => {
     { name: 'users', url: users.url, typeDefs: parse(await serviceSdl(users.url)) },
   ]);
   if (composed.errors) throw new Error(`composition failed: ${composed.errors.map((e) => e.message).join('; ')}`);
-  const runtime = createGatewayRuntime({
+  router = await serveHiveGateway({
     supergraph: composed.supergraphSdl,
     logging: false,
     // The client's Authorization goes on to the comms subgraph: as a header over HTTP, as connectionParams over WebSocket.
@@ -47,15 +45,6 @@ beforeAll(async () => {
       },
     },
   });
-  const server = http.createServer(runtime);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  router = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
-    stop: async () => {
-      await runtime.dispose();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 });
 
 afterAll(async () => {

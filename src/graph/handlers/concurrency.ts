@@ -1,5 +1,6 @@
 import { GraphTransportError } from '../errors.js';
 import type { Clock, HandlerContext, Handler } from '../request.js';
+import { tracedWait } from '../../observability/tracing.js';
 
 export interface ConcurrencyOptions {
   /** Graph requests on the wire at once, across every operation. */
@@ -38,10 +39,15 @@ export class ConcurrencyLimiter {
     return n;
   }
 
+  /** True when `acquire` would have to queue now. */
+  get full(): boolean {
+    while (this.head < this.waiters.length && this.waiters[this.head]?.done) this.head += 1;
+    return this.inFlight >= this.options.maxInFlight || this.head !== this.waiters.length;
+  }
+
   /** Resolves with a release function once a slot is free; rejects at the deadline or the caller's abort. */
   acquire(ctx: HandlerContext): Promise<() => void> {
-    while (this.head < this.waiters.length && this.waiters[this.head]?.done) this.head += 1;
-    if (this.inFlight < this.options.maxInFlight && this.head === this.waiters.length) {
+    if (!this.full) {
       this.inFlight += 1;
       return Promise.resolve(this.releaser());
     }
@@ -102,10 +108,12 @@ export class ConcurrencyLimiter {
   }
 }
 
-/** Holds a slot for one attempt (headers and body); waits between retries hold none. */
+/** Holds a slot for one attempt (headers and body); waits between retries hold none. A queued wait is a span. */
 export function concurrencyHandler(limiter: ConcurrencyLimiter): Handler {
   return async (ctx, next) => {
-    const release = await limiter.acquire(ctx);
+    const release = await (limiter.full
+      ? tracedWait('graph.concurrency.wait', () => limiter.acquire(ctx), { 'graph.attempt': ctx.attempt, 'graph.queued': limiter.queued })
+      : limiter.acquire(ctx));
     try {
       return await next(ctx);
     } finally {

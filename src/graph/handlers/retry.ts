@@ -10,6 +10,7 @@ import {
 } from '../request.js';
 import { backoffDelay, parseRetryAfter } from '../retryAfter.js';
 import { SlidingCounts } from '../slidingWindow.js';
+import { tracedWait } from '../../observability/tracing.js';
 
 export interface RetryOptions {
   baseDelayMs: number;
@@ -84,7 +85,11 @@ export function retryHandler(opts: RetryOptions, budget: RetryBudget, clock: Clo
       { method: ctx.method, path: ctx.path, clientRequestId: ctx.clientRequestId, attempt: ctx.attempt, waitMs: wait, why },
       'graph retry',
     );
-    await clock.sleep(wait, ctx.signal);
+    await tracedWait('graph.retry.backoff', () => clock.sleep(wait, ctx.signal), {
+      'graph.attempt': ctx.attempt,
+      'graph.wait_ms': wait,
+      'graph.retry.reason': why,
+    });
   };
 
   return async (ctx, next) => {
