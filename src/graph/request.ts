@@ -30,6 +30,11 @@ export interface GraphRequestOptions {
   idempotent?: boolean;
   /** Attempts for this request, first included; default the client's `maxAttempts`, never more. */
   maxAttempts?: number;
+  /**
+   * Reads a successful JSON body instead of JSON.parse, e.g. to keep the digits of decimals
+   * (decimalJson.ts). Error bodies are always read the usual way.
+   */
+  parseJson?: (text: string) => unknown;
 }
 
 export interface GraphResponse<T = unknown> {
