@@ -5,7 +5,8 @@
  */
 import { GraphQLError, GraphQLScalarType, Kind, print } from 'graphql';
 
-const DECIMAL = /^-?\d+(\.\d+)?$/;
+/** Digits as Graph may write them, an exponent included (`1.5E-05`), kept as written. */
+const DECIMAL = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
 function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : `${typeof value} ${String(value)}`;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runExample } from '../helpers/examples.js';
 import { startStack, type GraphQLResult, type Stack } from '../helpers/stack.js';
 
 const NOW = '2026-11-20T12:00:00Z';
@@ -283,3 +284,21 @@ function reportRequestsOf(s: Stack): number {
     .flatMap((route) => Object.values(graph[route] ?? {}))
     .reduce((a, b) => a + b, 0);
 }
+
+describe('the README example operations', () => {
+  const run = (operationName: string, variables: Record<string, unknown>) => runExample(stack, operationName, variables);
+
+  it('runs PstnCalls, DirectRoutingCalls (with call records) and CallRecordsByIds as shown', async () => {
+    const week = { from: '2026-11-10T00:00:00Z', to: '2026-11-17T00:00:00Z' };
+    const pstn = await run('PstnCalls', week);
+    expect(pstn.errors).toBeUndefined();
+    expect(pstn.data!['pstnCalls'].nodes).toHaveLength(50);
+    const routed = await run('DirectRoutingCalls', week);
+    expect(routed.errors).toBeUndefined();
+    expect(routed.data!['directRoutingCalls'].nodes.some((n: Row) => n['callRecord'] !== null)).toBe(true);
+    const ids = (stack.simulator.resources.snapshot().callRecords as Row[]).slice(0, 3).map((r) => r['id']);
+    const byIds = await run('CallRecordsByIds', { ids });
+    expect(byIds.errors).toBeUndefined();
+    expect(byIds.data!['callRecordsByIds'].map((r: Row) => r['id'])).toEqual(ids);
+  });
+});
