@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { Kind, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.js';
 import { GatewayErrorCode } from '../src/errors/index.js';
@@ -26,10 +27,11 @@ describe('README', () => {
   });
 
   it('shows the example operations the gateway preloads in its explorer', () => {
-    for (const name of ['RecentCallRecords', 'NextCallRecords', 'OneCall', 'PlaceCall', 'WatchCall', 'IncomingCalls']) {
-      expect(EXAMPLE_OPERATIONS).toContain(`${name}`);
-      expect(readme).toContain(name);
-    }
+    const names = parse(EXAMPLE_OPERATIONS).definitions.flatMap((d) =>
+      d.kind === Kind.OPERATION_DEFINITION && d.name ? [d.name.value] : [],
+    );
+    expect(names.length).toBeGreaterThan(5);
+    for (const name of names) expect(readme).toContain(name);
   });
 
   it('gives a newcomer the two commands first', () => {

@@ -27,6 +27,7 @@ const throttle: ThrottleOptions = {
   callRecordsList: unlimited,
   callRecord: unlimited,
   calls: unlimited,
+  pstnCallLogs: unlimited,
 };
 
 const simulator = await startSimulator({

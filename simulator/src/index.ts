@@ -88,7 +88,7 @@ export interface RunningSimulator {
   caCertificate: string;
   /** App registrations, certificates (and generated keys) included. */
   apps: readonly AppRegistration[];
-  /** The app registration with this name (`default`, `calls-only`, `records-only`, `certificate`); throws if none. */
+  /** The app registration with this name (`default`, `calls-only`, `records-only`, `pstn-only`, `certificate`); throws if none. */
   app(name: string): AppRegistration;
   /** Apps that call the gateway: tokens for `api://comms-graphql` with gateway roles (`caller`, `caller-records`, `caller-no-roles`). */
   callerApps: readonly AppRegistration[];

@@ -65,7 +65,8 @@ export interface RateLimit {
  * Throttling limits, each counted per app and tenant (Graph docs: throttling limits). A route names its buckets
  * through `Route.throttleKeys`; keys starting with `callRecords:list` use `callRecordsList`, with
  * `callRecords:record:` use `callRecord`, any `callRecords` key also counts against `callRecordsPerApp`,
- * and any `calls` key against `calls`. Every Graph request also counts against `global`.
+ * any `calls` key against `calls`, and `pstnCallLogs` (the report functions) against `pstnCallLogs`. Every Graph
+ * request also counts against `global`.
  */
 export interface ThrottleOptions {
   /** All Graph requests of an app. Default 130,000 per 10 s. */
@@ -78,6 +79,8 @@ export interface ThrottleOptions {
   callRecord: RateLimit;
   /** Calls API requests. Default 50,000 per 15 s. */
   calls: RateLimit;
+  /** The PSTN and Direct Routing report functions, per app per tenant. Default 200 per 60 s. */
+  pstnCallLogs: RateLimit;
 }
 
 export interface LatencyFault {
@@ -133,7 +136,7 @@ export interface SimulatorOptions {
   now: string | (() => Date);
   /** Delay before a new call becomes `established`. Default 1000 ms. */
   callEstablishDelayMs: number;
-  /** App registrations. Default: `default`, `calls-only`, `records-only` (secrets) and `certificate`. */
+  /** App registrations. Default: `default`, `calls-only`, `records-only`, `pstn-only` (secrets) and `certificate`. */
   apps: readonly AppRegistrationOptions[];
   /**
    * Apps that call the gateway (not Graph): they hold gateway roles on `api://comms-graphql` and get
@@ -213,6 +216,13 @@ export const DEFAULT_APPS: readonly AppRegistrationOptions[] = Object.freeze([
     roles: ['CallRecords.Read.All'],
   },
   {
+    // Only the call-log reports (getPstnCalls, getDirectRoutingCalls): their least-privileged permission.
+    name: 'pstn-only',
+    clientId: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d',
+    clientSecret: 'sim-pstn-only-secret',
+    roles: ['CallRecord-PstnCalls.Read.All'],
+  },
+  {
     name: 'certificate',
     clientId: 'd4e5f6a7-b8c9-4d0e-9f1a-2b3c4d5e6f70',
     roles: ALL_COMMUNICATIONS_ROLES,
@@ -223,9 +233,13 @@ export const DEFAULT_APPS: readonly AppRegistrationOptions[] = Object.freeze([
 /** The gateway's application id URI: the audience of caller tokens. */
 export const GATEWAY_API_AUDIENCE = 'api://comms-graphql';
 
-/** The gateway's default role names (AUTH_ROLE_*): read call records, read calls, place calls, answer, control and record calls. */
+/**
+ * The gateway's default role names (AUTH_ROLE_*): read call records, read the PSTN and Direct Routing reports, read calls,
+ * place calls, answer, control and record calls.
+ */
 export const GATEWAY_ROLES: readonly string[] = Object.freeze([
   'CallRecords.Read',
+  'PstnCalls.Read',
   'Calls.Read',
   'Calls.Create',
   'Calls.Answer',
@@ -263,6 +277,7 @@ export const DEFAULT_THROTTLE: ThrottleOptions = Object.freeze({
   callRecordsList: { limit: 40, windowMs: 20_000 },
   callRecord: { limit: 40, windowMs: 20_000 },
   calls: { limit: 50_000, windowMs: 15_000 },
+  pstnCallLogs: { limit: 200, windowMs: 60_000 },
 });
 
 export const DEFAULT_OPTIONS: Readonly<SimulatorOptions> = Object.freeze({

@@ -1,16 +1,20 @@
 /**
  * Matches a method and a decoded path (after the version prefix) against route patterns. Literal segments
- * compare case-insensitively, as Graph's do; `{name}` segments capture. Among patterns matching a path,
- * the one with the most literal segments wins, so `/calls/{id}/answer` beats `/calls/{id}/{x}`.
+ * compare case-insensitively, as Graph's do; `{name}` segments capture. A segment `fn({name})` is an OData
+ * function call: it matches `fn(...)`, also namespace-qualified (`microsoft.graph.callRecords.fn(...)`, as the
+ * SDKs send it), captures what is between the parentheses and counts as a literal. Among patterns matching a
+ * path, the one with the most literal segments wins, so `/calls/{id}/answer` beats `/calls/{id}/{x}`.
  */
 import type { Route, RouteParams } from './types.js';
 
 export type RouteMatch =
   { kind: 'found'; route: Route; params: RouteParams } | { kind: 'methodNotAllowed'; allow: readonly string[] } | { kind: 'notFound' };
 
+type Segment = { literal: string } | { param: string } | { fn: string; param: string };
+
 interface CompiledRoute {
   route: Route;
-  segments: ReadonlyArray<{ literal: string } | { param: string }>;
+  segments: readonly Segment[];
   literals: number;
 }
 
@@ -21,11 +25,13 @@ export interface Router {
 export function createRouter(routes: readonly Route[]): Router {
   const compiled: CompiledRoute[] = routes
     .map((route) => {
-      const segments = splitPath(route.pattern).map((s) => {
+      const segments = splitPath(route.pattern).map((s): Segment => {
+        const fn = /^([A-Za-z]+)\(\{([^}]+)\}\)$/.exec(s);
+        if (fn?.[1] !== undefined && fn[2] !== undefined) return { fn: fn[1].toLowerCase(), param: fn[2] };
         const m = /^\{([^}]+)\}$/.exec(s);
         return m?.[1] !== undefined ? { param: m[1] } : { literal: s.toLowerCase() };
       });
-      return { route, segments, literals: segments.filter((s) => 'literal' in s).length };
+      return { route, segments, literals: segments.filter((s) => !('param' in s) || 'fn' in s).length };
     })
     .sort((a, b) => b.literals - a.literals);
 
@@ -53,6 +59,10 @@ function matchSegments(candidate: CompiledRoute, parts: readonly string[]): Reco
     if (seg === undefined) return null;
     if ('literal' in seg) {
       if (seg.literal !== part.toLowerCase()) return null;
+    } else if ('fn' in seg) {
+      const call = FUNCTION_CALL.exec(part);
+      if (call?.[1]?.toLowerCase() !== seg.fn || call[2] === undefined) return null;
+      params[seg.param] = call[2];
     } else {
       if (part === '') return null;
       params[seg.param] = part;
@@ -60,6 +70,9 @@ function matchSegments(candidate: CompiledRoute, parts: readonly string[]): Reco
   }
   return params;
 }
+
+/** `name(args)` with an optional namespace (`microsoft.graph.callRecords.`); the name is the last dotted part. */
+const FUNCTION_CALL = /^(?:[A-Za-z][\w]*\.)*([A-Za-z]\w*)\((.*)\)$/s;
 
 function splitPath(path: string): string[] {
   const trimmed = path.replace(/^\/+/, '').replace(/\/+$/, '');

@@ -5,6 +5,7 @@ import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { SimResponse } from './types.js';
+import { toJsonText } from './wire.js';
 
 export interface ListenOptions {
   host: string;
@@ -67,7 +68,7 @@ export async function listen(options: ListenOptions): Promise<SimulatorServer> {
 
 /** Writes a response; bodies are serialised as JSON (the Content-Type comes with `response.headers`). */
 export function sendJson(res: ServerResponse, response: SimResponse, extraHeaders: Record<string, string> = {}): void {
-  const payload = response.body === undefined ? undefined : Buffer.from(JSON.stringify(response.body));
+  const payload = response.body === undefined ? undefined : Buffer.from(toJsonText(response.body));
   const headers: Record<string, string | number> = { ...extraHeaders, ...(response.headers ?? {}) };
   if (payload !== undefined) {
     if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json; charset=utf-8';

@@ -75,6 +75,7 @@ export function limitsFor(key: string, limits: ThrottleOptions): Array<[string, 
     return out;
   }
   if (key.startsWith('calls')) return [['calls', limits.calls]];
+  if (key.startsWith('pstnCallLogs')) return [['pstnCallLogs', limits.pstnCallLogs]];
   return [];
 }
 

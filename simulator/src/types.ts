@@ -146,7 +146,13 @@ export interface GraphResources {
    */
   loadFixtures(source: string | object, options?: { merge?: boolean }): number;
   /** Read-only views for tests and benchmarks. */
-  snapshot(): { calls: readonly unknown[]; callRecords: readonly unknown[] };
+  snapshot(): {
+    calls: readonly unknown[];
+    callRecords: readonly unknown[];
+    /** The rows of getPstnCalls and getDirectRoutingCalls, in the order Graph pages them; decimals as exact strings. */
+    pstnCalls: readonly Record<string, unknown>[];
+    directRoutingCalls: readonly Record<string, unknown>[];
+  };
   /** Creates a call in state `incoming` and notifies its callback (`created`); returns its id. */
   injectIncomingCall(input: IncomingCallInput): string;
   /** A DTMF tone on a call that subscribed to tones (`updated` with `toneInfo`); returns its sequenceId, throws GraphHttpError otherwise. */

@@ -3,6 +3,7 @@ import type { Permission } from '../config/security.js';
 
 const ALL_PERMISSIONS: readonly Permission[] = [
   'callRecords.read',
+  'pstnCalls.read',
   'calls.read',
   'calls.create',
   'calls.answer',
@@ -19,6 +20,11 @@ export const ROOT_FIELD_PERMISSIONS: Readonly<Record<string, readonly Permission
   'Query.calls': ['calls.read'],
   'Query.callRecord': ['callRecords.read'],
   'Query.callRecords': ['callRecords.read'],
+  'Query.callRecordsByIds': ['callRecords.read'],
+  'Query.callsByIds': ['calls.read'],
+  // The call logs: phone numbers and charges (DirectRoutingCall.callRecord also needs callRecords.read, below)
+  'Query.pstnCalls': ['pstnCalls.read'],
+  'Query.directRoutingCalls': ['pstnCalls.read'],
   'Mutation.createCall': ['calls.create'],
   // Incoming calls
   'Mutation.answerCall': ['calls.answer'],
@@ -53,6 +59,15 @@ export const ROOT_FIELD_PERMISSIONS: Readonly<Record<string, readonly Permission
   'Query.__typename': [],
   'Mutation.__typename': [],
   'Subscription.__typename': [],
+});
+
+/**
+ * Fields below a root field that reach data of another permission: root field -> field name -> permissions. A field of
+ * that name anywhere under the root field counts (through fragments, like root fields), so a call log cannot be used
+ * to read call records.
+ */
+const NESTED_FIELD_PERMISSIONS: Readonly<Record<string, Readonly<Record<string, readonly Permission[]>>>> = Object.freeze({
+  'Query.directRoutingCalls': { callRecord: ['callRecords.read'] },
 });
 
 /** Federation entities by `__typename`; an unknown type needs every read permission. */
@@ -91,13 +106,41 @@ export function requiredPermissions(
         for (const permission of entityPermissions(representations ? valueOf(representations.value, variables) : undefined))
           needed.add(permission);
       } else {
-        const permissions = ROOT_FIELD_PERMISSIONS[`${rootType}.${selection.name.value}`] ?? ALL_PERMISSIONS;
+        const rootField = `${rootType}.${selection.name.value}`;
+        const permissions = ROOT_FIELD_PERMISSIONS[rootField] ?? ALL_PERMISSIONS;
         for (const permission of permissions) needed.add(permission);
+        const nested = NESTED_FIELD_PERMISSIONS[rootField];
+        if (nested && selection.selectionSet) {
+          for (const name of fieldNamesBelow(selection.selectionSet, fragments)) {
+            for (const permission of nested[name] ?? []) needed.add(permission);
+          }
+        }
       }
     }
   };
   visit(operation.selectionSet);
   return needed;
+}
+
+/** Every field name selected below a selection set, through fragments (each fragment once). */
+function fieldNamesBelow(set: SelectionSetNode, fragments: ReadonlyMap<string, SelectionSetNode>): Set<string> {
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (current: SelectionSetNode): void => {
+    for (const selection of current.selections) {
+      if (selection.kind === Kind.FIELD) {
+        names.add(selection.name.value);
+        if (selection.selectionSet) walk(selection.selectionSet);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet);
+      else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) walk(fragment);
+      }
+    }
+  };
+  walk(set);
+  return names;
 }
 
 function entityPermissions(representations: unknown): Permission[] {

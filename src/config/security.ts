@@ -7,13 +7,16 @@ import type { EnvReader } from './reader.js';
 /**
  * What a caller may be allowed to do; each root field needs one (src/auth/permissions.ts):
  * - `callRecords.read`, `calls.read`: the queries;
+ * - `pstnCalls.read`: the PSTN and Direct Routing call logs (phone numbers and charges), granted apart as Graph grants
+ *   them apart (CallRecord-PstnCalls.Read.All);
  * - `calls.create`: place a call (createCall);
  * - `calls.answer`: decide what happens to an incoming call (answer, reject, redirect);
  * - `calls.control`: act on a call the application is in: transfer, prompts, mute, DTMF, hold, roster, hang up;
  * - `calls.record`: capture what participants say or key in (recordResponse, subscribeToTone) and declare
  *   recording (updateRecordingStatus): the privacy-sensitive actions, granted apart.
  */
-export type Permission = 'callRecords.read' | 'calls.read' | 'calls.create' | 'calls.answer' | 'calls.control' | 'calls.record';
+export type Permission =
+  'callRecords.read' | 'pstnCalls.read' | 'calls.read' | 'calls.create' | 'calls.answer' | 'calls.control' | 'calls.record';
 
 /** The app role (`roles` claim) or delegated scope (`scp` claim) that grants a permission. */
 export interface PermissionGrant {
@@ -173,6 +176,10 @@ function readAuth(read: EnvReader, graphKind: 'azure' | 'simulator'): CallerAuth
       'callRecords.read': {
         role: read.str('AUTH_ROLE_CALL_RECORDS_READ') ?? 'CallRecords.Read',
         scope: read.str('AUTH_SCOPE_CALL_RECORDS_READ') ?? 'callrecords.read',
+      },
+      'pstnCalls.read': {
+        role: read.str('AUTH_ROLE_PSTN_CALLS_READ') ?? 'PstnCalls.Read',
+        scope: read.str('AUTH_SCOPE_PSTN_CALLS_READ') ?? 'pstncalls.read',
       },
       'calls.read': { role: read.str('AUTH_ROLE_CALLS_READ') ?? 'Calls.Read', scope: read.str('AUTH_SCOPE_CALLS_READ') ?? 'calls.read' },
       'calls.create': {

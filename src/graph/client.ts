@@ -90,12 +90,12 @@ export interface InstrumentedGraphClient extends GraphClient {
 const silentLogger: GraphLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const METHODS = new Set<GraphMethod>(['GET', 'POST', 'PATCH', 'DELETE']);
 
-function parseBody(text: string, headers: Headers): unknown {
+function parseBody(text: string, headers: Headers, parseJson: (text: string) => unknown = JSON.parse): unknown {
   if (text === '') return undefined;
   const type = headers.get('content-type') ?? '';
   if (type.includes('json') || /^\s*[[{]/.test(text)) {
     try {
-      return JSON.parse(text) as unknown;
+      return parseJson(text);
     } catch {
       return text;
     }
@@ -206,8 +206,9 @@ export function createGraphClient(config: GraphClientConfig, deps: GraphClientDe
       freshConnection: false,
     };
     const raw = await chain(ctx);
-    const parsed = parseBody(raw.bodyText, raw.headers);
-    if (raw.status >= 200 && raw.status < 300) {
+    const ok = raw.status >= 200 && raw.status < 300;
+    const parsed = parseBody(raw.bodyText, raw.headers, ok ? options.parseJson : undefined);
+    if (ok) {
       return {
         status: raw.status,
         headers: raw.headers,

@@ -32,6 +32,11 @@ export interface GraphRequestOptions {
   maxAttempts?: number;
   /** Who the request is for (a caller key): the throttling budget serves waiting callers in turn. */
   caller?: string;
+  /**
+   * Reads a successful JSON body instead of JSON.parse, e.g. to keep the digits of decimals
+   * (decimalJson.ts). Error bodies are always read the usual way.
+   */
+  parseJson?: (text: string) => unknown;
 }
 
 export interface GraphResponse<T = unknown> {

@@ -3,6 +3,7 @@ import type { GraphCallRecord } from '../graph/types.js';
 import type { Loaders } from '../loaders/index.js';
 import type { OperationGraph } from '../upstream/operationGraph.js';
 import type { CursorCodec, CursorPosition } from './cursor.js';
+import { relayPage } from './relayPage.js';
 
 /** Graph's default and largest call-record page. */
 export const GRAPH_MAX_PAGE_SIZE = 60;
@@ -71,17 +72,7 @@ export async function loadCallRecordsPage(
     }
   }
 
-  const edges = nodes.map((node, i) => ({ node, cursor: codec.encode(positions[i] as CursorPosition, request.filterDigest) }));
-  return {
-    edges,
-    nodes,
-    pageInfo: {
-      hasNextPage: position.path !== null,
-      hasPreviousPage: false,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
+  return relayPage(nodes, positions, position, codec, request.filterDigest);
 }
 
 /**

@@ -19,6 +19,7 @@ interface CursorPayload extends CursorPosition {
 }
 
 const MAX_CURSOR_LENGTH = 4096;
+/** The Graph pages a `callRecords` cursor may name; other connections pass their own pattern to `decode`. */
 const ALLOWED_PATH = /^\/communications\/callRecords\?[^#\s]*$/;
 
 /** Signs and checks paging cursors. Cursors are opaque to callers and useless with another filter. */
@@ -43,8 +44,11 @@ export class CursorCodec {
     return `${body}.${this.sign(body)}`;
   }
 
-  /** Returns the position, or throws BAD_USER_INPUT for a forged, corrupted or foreign cursor. */
-  decode(cursor: string, filterDigest: string): CursorPosition {
+  /**
+   * Returns the position, or throws BAD_USER_INPUT for a forged, corrupted or foreign cursor. `allowedPath` is
+   * what the connection's Graph pages look like (default: the call-record list).
+   */
+  decode(cursor: string, filterDigest: string, allowedPath: RegExp = ALLOWED_PATH): CursorPosition {
     const invalid = (why: string) => badUserInput(`after is not a valid cursor from this connection: ${why}`, 'after');
     if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH) throw invalid('wrong length');
     const dot = cursor.indexOf('.');
@@ -65,7 +69,7 @@ export class CursorCodec {
     if (payload.v !== 1) throw invalid('unsupported version');
     if (payload.f !== filterDigest) throw invalid('it was issued for a different filter');
     const { path, pageSize, index } = payload;
-    const pathOk = path === null || (typeof path === 'string' && ALLOWED_PATH.test(path));
+    const pathOk = path === null || (typeof path === 'string' && allowedPath.test(path));
     if (!pathOk || !Number.isInteger(pageSize) || !Number.isInteger(index) || (pageSize as number) < 1 || (index as number) < 0) {
       throw invalid('malformed');
     }

@@ -6,6 +6,8 @@
  * size because larger values are refused anyway), and `_entities` by its number of representations.
  * A paged field is also one Graph list request, so it adds LIST_REQUEST_COST: aliasing many small pages
  * costs what it costs Graph (whose list throttle is 40 requests per 20 s), not only what it returns.
+ * A field taking `ids` (`callRecordsByIds`, `callsByIds`) multiplies its subtree by the number of ids: it costs
+ * what that many single-id fields cost.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
@@ -50,6 +52,11 @@ export function operationCost(
       const argument = field.arguments?.find((a) => a.name.value === 'representations');
       const representations = argument ? valueOf(argument.value, variables) : undefined;
       return Array.isArray(representations) ? Math.max(1, representations.length) : 1;
+    }
+    if (definition?.args.some((a) => a.name === 'ids')) {
+      const argument = field.arguments?.find((a) => a.name.value === 'ids');
+      const ids = argument ? valueOf(argument.value, variables) : undefined;
+      return Array.isArray(ids) ? Math.max(1, ids.length) : 1;
     }
     if (!definition?.args.some((a) => a.name === 'first')) return 1;
     const argument = field.arguments?.find((a) => a.name.value === 'first');

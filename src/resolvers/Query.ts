@@ -5,6 +5,8 @@ import { CALL_RECORD_VERSION_PROPERTIES, callProjection, callRecordProjection } 
 import { mergeTrees, selectionOf, subtree } from '../loaders/selection.js';
 import { loadCallRecordsPage } from '../paging/callRecordsConnection.js';
 import { checkCallRecordFilter, checkFirst, checkId } from './arguments.js';
+import { callRecordsByIds, callsByIds } from './byIds.js';
+import { directRoutingCalls, pstnCalls } from './reports.js';
 
 export const Query: QueryResolvers = {
   call: (_root, { id }, { loaders }, info) => loaders.call.load({ id: checkId(id), select: callProjection(selectionOf(info)) }),
@@ -37,4 +39,12 @@ export const Query: QueryResolvers = {
       },
     );
   },
+
+  // Many by id: through the same loaders as callRecord and call (100 ids, 5 `$batch` requests), a miss null at its index.
+  callRecordsByIds: (_root, { ids }, { loaders }, info) => callRecordsByIds(ids, loaders, info),
+  callsByIds: (_root, { ids }, { loaders }, info) => callsByIds(ids, loaders, info),
+
+  // The PSTN and Direct Routing call logs (src/resolvers/reports.ts).
+  pstnCalls: (_root, args, context) => pstnCalls(args, context),
+  directRoutingCalls: (_root, args, context) => directRoutingCalls(args, context),
 };

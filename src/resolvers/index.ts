@@ -3,12 +3,14 @@
  * which read the same-named property of Graph's JSON (the codegen mappers in src/graph/types.ts).
  */
 import type { Resolvers } from '../generated/graphql.js';
+import { DecimalScalar } from '../schema/decimalScalar.js';
 import { DateTimeScalar, DurationScalar } from '../schema/scalars.js';
 import { Call } from './Call.js';
 import { CallOptions } from './CallOptions.js';
 import { CallRecord } from './CallRecord.js';
 import { CallRecordParticipantBase } from './CallRecordParticipantBase.js';
 import { CommsOperation } from './CommsOperation.js';
+import { DirectRoutingCall } from './DirectRoutingCall.js';
 import { CommunicationsIdentity } from './CommunicationsIdentity.js';
 import { CommunicationsUserIdentity } from './CommunicationsUserIdentity.js';
 import { Endpoint } from './Endpoint.js';
@@ -17,6 +19,7 @@ import { MediaConfig } from './MediaConfig.js';
 import { MeetingInfo } from './MeetingInfo.js';
 import { Mutation } from './Mutation.js';
 import { OnlineMeetingRestricted } from './OnlineMeetingRestricted.js';
+import { PstnCall } from './PstnCall.js';
 import { Query } from './Query.js';
 import { ResultInfo } from './ResultInfo.js';
 import { Subscription } from './Subscription.js';
@@ -36,6 +39,7 @@ export const resolvers: Resolvers = {
   // Scalars
   DateTime: DateTimeScalar,
   Duration: DurationScalar,
+  Decimal: DecimalScalar,
   // Identities
   IdentitySet,
   CommunicationsIdentity,
@@ -60,4 +64,7 @@ export const resolvers: Resolvers = {
   UnknownEndpoint,
   UserAgent,
   UnknownUserAgent,
+  // PSTN and Direct Routing call logs: Graph's placeholder dates as null, a Direct Routing row's call record
+  PstnCall,
+  DirectRoutingCall,
 };

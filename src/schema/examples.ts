@@ -73,4 +73,51 @@ subscription WatchCall($id: ID!) {
 subscription IncomingCalls {
   incomingCall { id state source { identity { user { id displayName } } } }
 }
+
+# PSTN calls and their charges (Decimal strings with Graph's exact digits); to is inclusive for this report.
+query PstnCalls($from: DateTime!, $to: DateTime!, $after: String) {
+  pstnCalls(from: $from, to: $to, first: 50, after: $after) {
+    nodes {
+      startDateTime
+      duration
+      callType
+      userPrincipalName
+      callerNumber
+      calleeNumber
+      charge
+      connectionCharge
+      currency
+      operator
+      callDurationSource
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+
+# Direct Routing calls (to exclusive): failures with their SIP code, and each call's record where Graph has one.
+query DirectRoutingCalls($from: DateTime!, $to: DateTime!, $after: String) {
+  directRoutingCalls(from: $from, to: $to, first: 50, after: $after) {
+    nodes {
+      startDateTime
+      successfulCall
+      finalSipCode
+      finalSipCodePhrase
+      failureDateTime
+      trunkFullyQualifiedDomainName
+      callRecord { id type modalities }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+
+# Up to 100 call records by id in one operation (five $batch requests); a missing one is null with NOT_FOUND.
+query CallRecordsByIds($ids: [ID!]!) {
+  callRecordsByIds(ids: $ids) {
+    id
+    type
+    startDateTime
+    endDateTime
+    organizer { identity { user { id displayName } } }
+  }
+}
 `;

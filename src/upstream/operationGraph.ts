@@ -39,7 +39,10 @@ export interface OperationGraph {
    * One request. `userSuppliedBody` says the body came from the caller's input, so Graph's 400 is the
    * caller's BAD_USER_INPUT; a request with a body is not idempotent unless said otherwise.
    */
-  request<T>(req: GraphRequest, options?: { idempotent?: boolean; userSuppliedBody?: boolean }): Promise<GraphResponse<T>>;
+  request<T>(
+    req: GraphRequest,
+    options?: { idempotent?: boolean; userSuppliedBody?: boolean; parseJson?: (text: string) => unknown },
+  ): Promise<GraphResponse<T>>;
   /** GETs through the shared `$batch` transport: each slot holds the answer's body or a GatewayError, in input order. */
   batchGet<T>(paths: readonly string[]): Promise<Array<T | GatewayError>>;
   /**
@@ -64,7 +67,7 @@ export function createOperationGraph(client: GraphClient, deadline: number, call
     count.requests += 1;
     const idempotent = options.idempotent ?? (req.method === 'GET' || req.method === 'DELETE');
     try {
-      return await client.request(req, { deadline, idempotent, ...who });
+      return await client.request(req, { deadline, idempotent, ...who, ...(options.parseJson ? { parseJson: options.parseJson } : {}) });
     } catch (error) {
       throw toGatewayError(error, { userSuppliedBody: options.userSuppliedBody === true });
     }

@@ -3,6 +3,7 @@ import { parse, type OperationDefinitionNode } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { EXAMPLE_OPERATIONS } from '../../src/schema/examples.js';
+import { runExample } from '../helpers/examples.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 let stack: Stack;
@@ -130,16 +131,7 @@ describe('the README example operations', () => {
   const operations = parse(EXAMPLE_OPERATIONS).definitions as OperationDefinitionNode[];
   const since = new Date(Date.now() - 7 * 86_400_000).toISOString();
 
-  async function run(operationName: string, variables: Record<string, unknown>) {
-    const response = await fetch(stack.gateway.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: EXAMPLE_OPERATIONS, operationName, variables }),
-    });
-    // The example operations' result shapes differ; the assertions below read them field by field.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    return (await response.json()) as { data?: Record<string, any> | null; errors?: unknown[] };
-  }
+  const run = (operationName: string, variables: Record<string, unknown>) => runExample(stack, operationName, variables);
 
   it('has the operations the README shows', () => {
     expect(operations.map((op) => op.name?.value)).toEqual([
@@ -149,6 +141,9 @@ describe('the README example operations', () => {
       'PlaceCall',
       'WatchCall',
       'IncomingCalls',
+      'PstnCalls',
+      'DirectRoutingCalls',
+      'CallRecordsByIds',
     ]);
   });
 

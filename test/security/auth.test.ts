@@ -186,7 +186,21 @@ describe('the permission table', () => {
       'calls.create',
       'calls.read',
       'calls.record',
+      'pstnCalls.read',
     ]);
+  });
+
+  it("needs callRecords.read for a Direct Routing row's callRecord, however it is spelled", () => {
+    const range = 'from: "2026-11-01T00:00:00Z", to: "2026-11-02T00:00:00Z"';
+    expect(needs(`{ directRoutingCalls(${range}) { nodes { id } } }`)).toEqual(['pstnCalls.read']);
+    expect(needs(`{ directRoutingCalls(${range}) { edges { node { callRecord { id } } } } }`)).toEqual([
+      'callRecords.read',
+      'pstnCalls.read',
+    ]);
+    expect(
+      needs(`{ directRoutingCalls(${range}) { nodes { ...R } } } fragment R on DirectRoutingCall { ... { callRecord { id } } }`),
+    ).toEqual(['callRecords.read', 'pstnCalls.read']);
+    expect(needs(`{ pstnCalls(${range}) { nodes { id } } }`)).toEqual(['pstnCalls.read']);
   });
 
   it('derives _entities permissions from the representations, variables included', () => {

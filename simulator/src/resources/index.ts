@@ -6,13 +6,16 @@ import { liveOf, notifyCall } from './callNotifications.js';
 import { createParticipantRoutes } from './participants.js';
 import { createCallRecordRoutes } from './callRecords.js';
 import { bumpCallRecordVersion } from './callRecordVersions.js';
+import { createReportRoutes } from './reports.js';
 import { createCallRoutes } from './calls.js';
 import { generateCalls } from './data/calls.js';
 import { readFixtures } from './data/fixtures.js';
 import { generateCallRecords } from './data/generator.js';
+import { generateReportRows, type ReportRows } from './data/reports.js';
 import { SkipTokens } from './odata/paging.js';
 import { CallRecordStore, CallStore } from './store.js';
 import type { Json, StoredCall } from './store.js';
+import { JsonDecimal } from '../wire.js';
 
 export { BUNDLED_FIXTURES } from './data/fixtures.js';
 
@@ -106,17 +109,24 @@ function incomingCall(input: IncomingCallInput): StoredCall {
   };
 }
 
+function withDecimalDigits(row: Json): Json {
+  return Object.fromEntries(Object.entries(row).map(([key, value]) => [key, value instanceof JsonDecimal ? value.digits : value]));
+}
+
 /** Builds the calls and call-records resources over a generated, seeded data set. */
 export function createGraphResources(options: ResourceOptions): GraphResources {
   validate(options);
   const records = new CallRecordStore();
   const calls = new CallStore();
   const tokens = new SkipTokens(options.seed);
+  let reports: ReportRows = { pstn: [], directRouting: [] };
 
   const generate = (): void => {
     calls.clear();
     for (const call of generateCalls(options.seed)) calls.put(call);
-    records.replace(generateCallRecords({ seed: options.seed, count: options.callRecordCount, now: options.now() }));
+    const now = options.now();
+    records.replace(generateCallRecords({ seed: options.seed, count: options.callRecordCount, now }));
+    reports = generateReportRows({ seed: options.seed, now, records: records.all() });
   };
   generate();
 
@@ -133,6 +143,7 @@ export function createGraphResources(options: ResourceOptions): GraphResources {
     ...createCallActionRoutes(callDeps),
     ...createParticipantRoutes(callDeps),
     ...createCallRecordRoutes({ records, tokens, now: options.now }),
+    ...createReportRoutes({ pstn: () => reports.pstn, directRouting: () => reports.directRouting }),
   ];
 
   return {
@@ -199,6 +210,9 @@ export function createGraphResources(options: ResourceOptions): GraphResources {
       return {
         calls: calls.all().map((c) => structuredClone(c.resource)),
         callRecords: records.all().map((r) => ({ ...structuredClone(r.record), participants_v2: structuredClone(r.participants()) })),
+        // As v1.0 serves them (decimals as their digits), ordered as the report functions list them.
+        pstnCalls: reports.pstn.map((r) => withDecimalDigits(r.row)),
+        directRoutingCalls: reports.directRouting.map((r) => withDecimalDigits(r.row)),
       };
     },
     close() {

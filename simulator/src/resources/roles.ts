@@ -6,6 +6,8 @@ export const Permission = {
   CallsJoinGroupCallAsGuest: 'Calls.JoinGroupCallAsGuest.All',
   CallsAccessMedia: 'Calls.AccessMedia.All',
   CallRecordsRead: 'CallRecords.Read.All',
+  /** The PSTN and Direct Routing call logs only (least privileged for them; CallRecords.Read.All also grants them). */
+  CallRecordPstnCallsRead: 'CallRecord-PstnCalls.Read.All',
 } as const;
 
 /** Any calls permission: Graph checks the specific one when the call is created, not on later requests. */

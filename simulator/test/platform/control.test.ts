@@ -123,7 +123,7 @@ describe('control surface', () => {
     const res = await sim.client.fetch('/_simulator/tokens', { method: 'POST', headers: json, body: JSON.stringify({ app: 'nobody' }) });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
-      /default, calls-only, records-only, certificate.*got 'nobody'/,
+      /default, calls-only, records-only, pstn-only, certificate.*got 'nobody'/,
     );
   });
 

@@ -20,7 +20,7 @@ describe('simulator lifecycle', () => {
     expect(sim.authority).toBe(`${sim.origin}/${sim.tenantId}`);
     expect(sim.knownAuthority).toBe(`127.0.0.1:${sim.port}`);
     expect(sim.caCertificate).toMatch(/^-----BEGIN CERTIFICATE-----/);
-    expect(sim.apps.map((a) => a.name)).toEqual(['default', 'calls-only', 'records-only', 'certificate']);
+    expect(sim.apps.map((a) => a.name)).toEqual(['default', 'calls-only', 'records-only', 'pstn-only', 'certificate']);
     expect(sim.app('default').roles).toContain('CallRecords.Read.All');
     expect(sim.app('calls-only').roles).not.toContain('CallRecords.Read.All');
     expect(sim.app('certificate').certificate?.privateKeyPem).toMatch(/BEGIN PRIVATE KEY/);
