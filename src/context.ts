@@ -26,6 +26,11 @@ export interface GatewayContext {
   callbackUrl: string | undefined;
   /** Live calls: the events applied from Graph's notifications, and each followed call's current state. */
   live: LiveFeed;
+  /**
+   * A new Graph view and loaders, with a new deadline: each event of a long-lived subscription that reads Graph
+   * is its own unit of work (the operation's deadline has long passed, and its loaders must not cache forever).
+   */
+  freshUpstream(): Pick<GatewayContext, 'graph' | 'loaders'>;
 }
 
 /** What the server knows when an operation starts. */
@@ -45,7 +50,12 @@ export interface OperationInputs {
 /** A fresh context: its own loaders and Graph view, and the deadline every Graph request of the operation shares. */
 export function createOperationContext(inputs: OperationInputs): GatewayContext {
   const graph = createOperationGraph(inputs.graph, Date.now() + inputs.operationTimeoutMs);
+  const freshUpstream = (): Pick<GatewayContext, 'graph' | 'loaders'> => {
+    const view = createOperationGraph(inputs.graph, Date.now() + inputs.operationTimeoutMs);
+    return { graph: view, loaders: createLoaders(view) };
+  };
   return {
+    freshUpstream,
     loaders: createLoaders(graph),
     graph,
     codec: inputs.codec,

@@ -26,7 +26,7 @@ describe('README', () => {
   });
 
   it('shows the example operations the gateway preloads in Sandbox', () => {
-    for (const name of ['RecentCallRecords', 'NextCallRecords', 'OneCall', 'PlaceCall', 'WatchCall', 'IncomingCalls']) {
+    for (const name of ['RecentCallRecords', 'NextCallRecords', 'OneCall', 'PlaceCall', 'WatchCall', 'IncomingCalls', 'NewCallRecords']) {
       expect(EXAMPLE_OPERATIONS).toContain(`${name}`);
       expect(readme).toContain(name);
     }

@@ -73,4 +73,16 @@ subscription WatchCall($id: ID!) {
 subscription IncomingCalls {
   incomingCall { id state source { identity { user { id displayName } } } }
 }
+
+# Each call record as Graph announces it, after the call ends (later versions: callRecordUpdated).
+subscription NewCallRecords {
+  callRecordCreated {
+    id
+    version
+    type
+    startDateTime
+    endDateTime
+    participants { id identity { user { id displayName } } }
+  }
+}
 `;
