@@ -9,7 +9,12 @@ import {
 } from '@apollo/server/plugin/landingPage/default';
 import { createAuthorizationPlugin, createCallerAuthentication, type Caller } from './auth/index.js';
 import { createCallbackEndpoint } from './callbacks/index.js';
-import { CALL_RECORD_NOTIFICATIONS_PATH, createCallRecordFeed, type CallRecordChangedListener, type CallRecordFeed } from './callRecordNotifications/index.js';
+import {
+  CALL_RECORD_NOTIFICATIONS_PATH,
+  createCallRecordFeed,
+  type CallRecordChangedListener,
+  type CallRecordFeed,
+} from './callRecordNotifications/index.js';
 import type { GraphQLError } from 'graphql';
 import type { GatewayConfig } from './config/index.js';
 import { createOperationContext, type GatewayContext } from './context.js';

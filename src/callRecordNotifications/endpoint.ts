@@ -35,7 +35,10 @@ const MAX_VALIDATION_TOKEN = 2048;
 const RECORD_TYPE = '#microsoft.graph.callrecord';
 const RESOURCE = /^\/?communications\/callRecords\/([^/?]+)$/i;
 
-export function createNotificationEndpoint(options: NotificationEndpointOptions): { notifications: http.RequestListener; lifecycle: http.RequestListener } {
+export function createNotificationEndpoint(options: NotificationEndpointOptions): {
+  notifications: http.RequestListener;
+  lifecycle: http.RequestListener;
+} {
   const logger = options.logger.child({ component: 'callRecordNotifications' });
   const pending = new Set<Promise<void>>();
 
@@ -73,7 +76,8 @@ export function createNotificationEndpoint(options: NotificationEndpointOptions)
       if (!Array.isArray(value)) return refuse(400, 'the body must be a {"value": [...]} envelope of notifications');
       items = value;
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return refuse(413, `bodies are limited to ${options.maxBodyBytes} bytes`, { connection: 'close' });
+      if (error instanceof BodyTooLargeError)
+        return refuse(413, `bodies are limited to ${options.maxBodyBytes} bytes`, { connection: 'close' });
       if (error instanceof SyntaxError) return refuse(400, 'the body is not valid JSON');
       throw error;
     }
@@ -86,7 +90,9 @@ export function createNotificationEndpoint(options: NotificationEndpointOptions)
     const notices = genuine.flatMap((item) => (kind === 'lifecycle' ? lifecycleNotice(item) : recordNotice(item)));
     res.writeHead(202, { 'content-length': '0' }).end();
     logger.info({ kind, notices: notices.length, refused: items.length - genuine.length }, 'call-record notifications accepted');
-    const publishing = options.publish(notices).catch((error: unknown) => logger.error({ err: error }, 'call-record notices could not be published'));
+    const publishing = options
+      .publish(notices)
+      .catch((error: unknown) => logger.error({ err: error }, 'call-record notices could not be published'));
     pending.add(publishing);
     void publishing.finally(() => pending.delete(publishing));
   }

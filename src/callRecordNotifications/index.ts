@@ -46,7 +46,8 @@ export interface CallRecordFeed extends CallRecordChanges {
   handleLifecycle: http.RequestListener;
   /** Adds an `onCallRecordChanged` listener after wiring; returns its removal. */
   onCallRecordChanged(listener: CallRecordChangedListener): () => void;
-  status(): ReturnType<SubscriptionKeeper['status']>;
+  /** The Graph subscription as this replica knows it, and how many GraphQL subscribers listen here. */
+  status(): ReturnType<SubscriptionKeeper['status']> & { listeners: number };
   close(): Promise<void>;
 }
 
@@ -128,7 +129,7 @@ export function createCallRecordFeed(options: CallRecordFeedOptions): CallRecord
       evictors.add(listener);
       return () => evictors.delete(listener);
     },
-    status: () => keeper?.status() ?? { started: false, owner: false, subscriptionId: undefined },
+    status: () => ({ ...(keeper?.status() ?? { started: false, owner: false, subscriptionId: undefined }), listeners: listeners.size }),
     async close() {
       unsubscribe();
       listeners.clear();

@@ -50,8 +50,9 @@ export function createSubscriptionKeeper(options: KeeperOptions): SubscriptionKe
   const { settings, store } = options;
   const logger = options.logger.child({ component: 'callRecordSubscription' });
   const lifetimeMs = settings.lifetimeMinutes * 60_000;
-  // The owner renews its lease three times per lease; a lone process only needs its check interval.
-  const tickMs = Math.min(settings.checkIntervalMs, Math.max(100, Math.floor(settings.leaseMs / 3)));
+  // The lease is renewed three times per lease; the owner's work runs as often, or at its check interval if sooner.
+  const leaseEveryMs = Math.max(100, Math.floor(settings.leaseMs / 3));
+  const tickMs = Math.min(settings.checkIntervalMs, leaseEveryMs);
   let started = false;
   let stopped = false;
   let owner = false;
@@ -61,6 +62,8 @@ export function createSubscriptionKeeper(options: KeeperOptions): SubscriptionKe
   let reconcile = false;
   let pending: 'reauthorize' | 'recreate' | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let leaseTimer: ReturnType<typeof setTimeout> | undefined;
+  let leasing: Promise<void> = Promise.resolve();
   let running: Promise<void> = Promise.resolve();
 
   const view = (): OperationGraph => createOperationGraph(options.graph, Date.now() + options.requestTimeoutMs);
@@ -78,6 +81,8 @@ export function createSubscriptionKeeper(options: KeeperOptions): SubscriptionKe
       expirationDateTime: expiration(),
       clientState,
     };
+    // Only the lease holder creates: checked again right before, as the lease may have lapsed during slow work.
+    if (!(await store.hold(settings.leaseMs))) throw new Error('the call-record subscription lease was lost before creating');
     // Not idempotent: never retried blindly; a lost answer leaves a stray that the reconcile step removes.
     reconcile = true;
     const created = await view().request<SubscriptionBody>({ method: 'POST', path: '/subscriptions', body });
@@ -112,8 +117,11 @@ export function createSubscriptionKeeper(options: KeeperOptions): SubscriptionKe
     }
   }
 
-  /** One round of the owner's duties; a failure is logged and retried at the next tick. */
-  async function look(): Promise<void> {
+  /**
+   * The lease, on its own timer so that slow Graph work never lets it lapse: heartbeat, then take or keep
+   * ownership. A replica that becomes owner looks after the subscription at once.
+   */
+  async function holdLease(): Promise<void> {
     let holds = false;
     try {
       await store.heartbeat(settings.leaseMs * 2);
@@ -121,18 +129,22 @@ export function createSubscriptionKeeper(options: KeeperOptions): SubscriptionKe
     } catch (error) {
       logger.warn({ err: error }, 'the call-record subscription lease could not be read: not acting as owner');
     }
-    if (!holds) {
-      if (owner) logger.info('no longer the owner of the call-record subscription');
-      owner = false;
-      known = (await store.read().catch(() => known)) ?? known;
-      return;
-    }
-    if (!owner) {
+    if (holds && !owner) {
       logger.info('owner of the call-record subscription');
-      owner = true;
       reconcile = true;
       lastCheck = 0;
+      owner = true;
+      schedule(0);
+    } else if (!holds && owner) {
+      logger.info('no longer the owner of the call-record subscription');
+      owner = false;
     }
+    if (!holds) known = (await store.read().catch(() => known)) ?? known;
+  }
+
+  /** One round of the owner's duties; a failure is logged and retried at the next tick. */
+  async function look(): Promise<void> {
+    if (!owner) return;
     let record = await store.read();
     known = record ?? known;
     const due = pending;
@@ -141,7 +153,10 @@ export function createSubscriptionKeeper(options: KeeperOptions): SubscriptionKe
       if (!record || due === 'recreate') {
         record = await create();
       } else if (due === 'reauthorize') {
-        await view().request({ method: 'POST', path: `/subscriptions/${encodeURIComponent(record.id)}/reauthorize`, body: {} }, { idempotent: true });
+        await view().request(
+          { method: 'POST', path: `/subscriptions/${encodeURIComponent(record.id)}/reauthorize`, body: {} },
+          { idempotent: true },
+        );
         logger.info({ subscriptionId: record.id }, 'call-record subscription reauthorized');
       } else if (Date.now() - lastCheck >= settings.checkIntervalMs) {
         const current = await view().request<SubscriptionBody>({ method: 'GET', path: `/subscriptions/${encodeURIComponent(record.id)}` });
@@ -177,11 +192,20 @@ export function createSubscriptionKeeper(options: KeeperOptions): SubscriptionKe
     timer.unref?.();
   }
 
+  function leaseSoon(delayMs: number): void {
+    if (stopped) return;
+    leaseTimer = setTimeout(() => {
+      leasing = holdLease().finally(() => leaseSoon(leaseEveryMs));
+    }, delayMs);
+    leaseTimer.unref?.();
+  }
+
   return {
     start() {
       if (started || stopped) return;
       started = true;
-      schedule(0);
+      leaseSoon(0);
+      schedule(tickMs);
     },
     async clientState(refresh) {
       if ((refresh || !known) && Date.now() - lastRefresh >= 1000) {
@@ -206,6 +230,8 @@ export function createSubscriptionKeeper(options: KeeperOptions): SubscriptionKe
       if (stopped) return;
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (leaseTimer) clearTimeout(leaseTimer);
+      await leasing.catch(() => undefined);
       await running.catch(() => undefined);
       if (!started) return;
       try {

@@ -70,6 +70,13 @@ const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+/** Other replicas whose heartbeat is still in the future (lapsed ones are dropped first). */
+const OTHERS = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+local count = redis.call('ZCARD', KEYS[1])
+if redis.call('ZSCORE', KEYS[1], ARGV[2]) then count = count - 1 end
+return count`;
+
 export function createRedisOwnership(redis: RedisConnection, replicaId: string): OwnershipStore {
   return {
     async hold(ttlMs) {
@@ -79,30 +86,45 @@ export function createRedisOwnership(redis: RedisConnection, replicaId: string):
       return held === 1;
     },
     async release() {
-      await redis.run('release call-record subscription lease', (client) => client.eval(RELEASE, { keys: [KEYS.owner], arguments: [replicaId] }));
+      await redis.run('release call-record subscription lease', (client) =>
+        client.eval(RELEASE, { keys: [KEYS.owner], arguments: [replicaId] }),
+      );
     },
+    // Plain commands as one-line scripts: the connection's command path is the one liveCallState.ts proves.
     async read() {
-      const raw = await redis.run('read call-record subscription', (client) => client.get(KEYS.subscription));
-      return raw ? (JSON.parse(raw) as SubscriptionRecord) : undefined;
+      const raw = await redis.run('read call-record subscription', (client) =>
+        client.eval(`return redis.call('GET', KEYS[1])`, { keys: [KEYS.subscription], arguments: [] }),
+      );
+      return typeof raw === 'string' ? (JSON.parse(raw) as SubscriptionRecord) : undefined;
     },
     async write(record) {
-      await redis.run('write call-record subscription', (client) => client.set(KEYS.subscription, JSON.stringify(record)));
+      await redis.run('write call-record subscription', (client) =>
+        client.eval(`return redis.call('SET', KEYS[1], ARGV[1])`, { keys: [KEYS.subscription], arguments: [JSON.stringify(record)] }),
+      );
     },
     async clear() {
-      await redis.run('clear call-record subscription', (client) => client.del(KEYS.subscription));
+      await redis.run('clear call-record subscription', (client) =>
+        client.eval(`return redis.call('DEL', KEYS[1])`, { keys: [KEYS.subscription], arguments: [] }),
+      );
     },
     async heartbeat(ttlMs) {
-      await redis.run('call-record replica heartbeat', (client) => client.zAdd(KEYS.replicas, { score: Date.now() + ttlMs, value: replicaId }));
+      await redis.run('call-record replica heartbeat', (client) =>
+        client.eval(`return redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])`, {
+          keys: [KEYS.replicas],
+          arguments: [String(Date.now() + ttlMs), replicaId],
+        }),
+      );
     },
     async othersAlive() {
-      return redis.run('count call-record replicas', async (client) => {
-        await client.zRemRangeByScore(KEYS.replicas, '-inf', Date.now());
-        const members = await client.zRange(KEYS.replicas, 0, -1);
-        return members.filter((m) => m !== replicaId).length;
-      });
+      const count = await redis.run('count call-record replicas', (client) =>
+        client.eval(OTHERS, { keys: [KEYS.replicas], arguments: [String(Date.now()), replicaId] }),
+      );
+      return Number(count);
     },
     async leave() {
-      await redis.run('leave call-record replicas', (client) => client.zRem(KEYS.replicas, replicaId));
+      await redis.run('leave call-record replicas', (client) =>
+        client.eval(`return redis.call('ZREM', KEYS[1], ARGV[1])`, { keys: [KEYS.replicas], arguments: [replicaId] }),
+      );
     },
   };
 }

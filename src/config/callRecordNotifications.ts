@@ -25,7 +25,12 @@ export interface CallRecordNotificationSettings {
 
 export function readCallRecordNotifications(read: EnvReader): CallRecordNotificationSettings {
   return {
-    lifetimeMinutes: read.int('CALL_RECORD_SUBSCRIPTION_MINUTES', MAX_CALL_RECORD_SUBSCRIPTION_MINUTES, 5, MAX_CALL_RECORD_SUBSCRIPTION_MINUTES),
+    lifetimeMinutes: read.int(
+      'CALL_RECORD_SUBSCRIPTION_MINUTES',
+      MAX_CALL_RECORD_SUBSCRIPTION_MINUTES,
+      5,
+      MAX_CALL_RECORD_SUBSCRIPTION_MINUTES,
+    ),
     checkIntervalMs: read.int('CALL_RECORD_SUBSCRIPTION_CHECK_MS', 600_000, 100, 86_400_000),
     leaseMs: read.int('CALL_RECORD_OWNER_LEASE_MS', 30_000, 300, 600_000),
   };
