@@ -23,7 +23,7 @@ const NOT_YET_FIRST_WAIT_MS = 500;
  * `created`: a record's first announcement (Graph's `created`), once per record. `updated`: every version not
  * seen before, the first included (Graph's `updated` covers the first sighting too), once per version.
  */
-export async function* callRecordChanges(
+export function callRecordChanges(
   context: GatewayContext,
   kind: CallRecordStreamKind,
   load: (loaders: Loaders, id: string) => Promise<GraphCallRecord>,
@@ -32,6 +32,25 @@ export async function* callRecordChanges(
   const unlisten = context.live.callRecords.listen((change) => {
     if (kind === 'updated' || change.changeType === 'created') queue.push(change);
   });
+  const events = stream(context, kind, load, queue, unlisten);
+  // A generator waiting for its next event would end only after that event: a subscriber that leaves stops
+  // listening (and fetching) at once instead.
+  const finish = events.return.bind(events);
+  events.return = (value) => {
+    unlisten();
+    queue.close();
+    return finish(value);
+  };
+  return events;
+}
+
+async function* stream(
+  context: GatewayContext,
+  kind: CallRecordStreamKind,
+  load: (loaders: Loaders, id: string) => Promise<GraphCallRecord>,
+  queue: EventQueue<CallRecordChange>,
+  unlisten: () => void,
+): AsyncGenerator<GraphCallRecord> {
   // id -> highest version delivered (Map keeps insertion order: the first key is the oldest).
   const delivered = new Map<string, number>();
   try {

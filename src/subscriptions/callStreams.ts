@@ -14,6 +14,13 @@ export class EventQueue<T = LiveCallEvent> {
   private readonly items: T[] = [];
   private wake: (() => void) | undefined;
   private overflowed = false;
+  private closed = false;
+
+  /** Ends `drain` at once, even while it waits for the next event. */
+  close(): void {
+    this.closed = true;
+    this.wake?.();
+  }
 
   push(event: T): void {
     if (this.items.length >= MAX_PENDING_EVENTS) this.overflowed = true;
@@ -22,7 +29,7 @@ export class EventQueue<T = LiveCallEvent> {
   }
 
   async *drain(): AsyncGenerator<T, void, undefined> {
-    for (;;) {
+    while (!this.closed) {
       if (this.overflowed) throw new Error(`subscriber fell ${MAX_PENDING_EVENTS} events behind`);
       const next = this.items.shift();
       if (next !== undefined) {
