@@ -27,6 +27,11 @@ export interface GatewayContext {
   callbackUrl: string | undefined;
   /** Live calls: the events applied from Graph's notifications, and each followed call's current state. */
   live: LiveFeed;
+  /**
+   * A new Graph view and loaders, with a new deadline: each event of a long-lived subscription that reads Graph
+   * is its own unit of work (the operation's deadline has long passed, and its loaders must not cache forever).
+   */
+  freshUpstream(): Pick<GatewayContext, 'graph' | 'loaders'>;
 }
 
 /** What the server knows when an operation starts. */
@@ -49,7 +54,12 @@ export interface OperationInputs {
 export function createOperationContext(inputs: OperationInputs): GatewayContext {
   const graph = createOperationGraph(inputs.graph, Date.now() + inputs.operationTimeoutMs, callerKey(inputs.caller));
   let logger: Logger | undefined;
+  const freshUpstream = (): Pick<GatewayContext, 'graph' | 'loaders'> => {
+    const view = createOperationGraph(inputs.graph, Date.now() + inputs.operationTimeoutMs, callerKey(inputs.caller));
+    return { graph: view, loaders: createLoaders(view, inputs.callRecordCache) };
+  };
   return {
+    freshUpstream,
     loaders: createLoaders(graph, inputs.callRecordCache),
     graph,
     codec: inputs.codec,

@@ -9,6 +9,12 @@ import {
 } from '@apollo/server/plugin/landingPage/default';
 import { createAuthorizationPlugin, createCallerAuthentication, type Caller } from './auth/index.js';
 import { createCallbackEndpoint } from './callbacks/index.js';
+import {
+  CALL_RECORD_NOTIFICATIONS_PATH,
+  createCallRecordFeed,
+  type CallRecordChangedListener,
+  type CallRecordFeed,
+} from './callRecordNotifications/index.js';
 import type { GraphQLError } from 'graphql';
 import type { GatewayConfig } from './config/index.js';
 import { createOperationContext, type GatewayContext } from './context.js';
@@ -54,6 +60,11 @@ export interface GatewayOptions {
    * `config.callbacks.openIdConfigUrl` (GRAPH_CALLBACK_OPENID_CONFIG_URL) wins when set. With neither, every callback gets 401.
    */
   callbackOpenIdConfigUrl?: string;
+  /**
+   * Told of each call record Graph reports new or changed, on every replica, before subscribers fetch it: where a
+   * call-record cache connects its `evict(id)`.
+   */
+  onCallRecordChanged?: readonly CallRecordChangedListener[];
 }
 
 export interface RunningGateway {
@@ -69,6 +80,8 @@ export interface RunningGateway {
   live: LiveFeed;
   /** Evicts a call record from the version-keyed cache on every replica (for call-record change notifications). */
   callRecordCache: CallRecordEviction;
+  /** Call-record change notifications: the Graph subscription's status on this replica, eviction listeners. */
+  callRecords: Pick<CallRecordFeed, 'status' | 'onCallRecordChanged'>;
   /** Stops taking requests, lets in-flight ones finish, closes upstream sockets. Idempotent. */
   stop(): Promise<void>;
 }
@@ -130,7 +143,6 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     metrics,
     accepting: () => state === 'ready',
   });
-  const live: LiveFeed = { bus, store: callbacks.liveCalls };
   // Call records by version: this process's LRU, then Redis (when configured and up).
   const callRecordCache = createCallRecordCache({
     settings: config.callRecordCache,
@@ -141,7 +153,23 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     registry: metrics?.registry,
   });
   // Known once listening: PUBLIC_URL, else (embedded simulator only) this process's own loopback address.
+  let publicBase: string | undefined = undefined;
   let callbackUrl: string | undefined = undefined;
+  const callRecords = createCallRecordFeed({
+    graph,
+    settings: config.callRecordNotifications,
+    redis,
+    bus,
+    publicBase: () => publicBase,
+    maxBodyBytes: config.callbacks.maxBodyBytes,
+    rate: { perSecond: config.callbacks.ratePerSecond, burst: config.callbacks.rateBurst },
+    accepting: () => state === 'ready',
+    requestTimeoutMs: config.operationTimeoutMs,
+    logger,
+    // A notified record leaves the call-record cache on every replica before subscribers read it again.
+    onCallRecordChanged: [(id) => callRecordCache.evict(id), ...(options.onCallRecordChanged ?? [])],
+  });
+  const live: LiveFeed = { bus, store: callbacks.liveCalls, callRecords };
   const httpServer = http.createServer();
   const schema = buildGatewaySchema(options.resolvers ?? gatewayResolvers, { logger });
   const apollo = new ApolloServer<GatewayContext>({
@@ -272,6 +300,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         } else sendJson(res, 503, { error: 'the gateway is shutting down' }, { connection: 'close' });
       }),
     '/callbacks/calls': callbacks.handle,
+    [CALL_RECORD_NOTIFICATIONS_PATH]: callRecords.handleNotifications,
+    [`${CALL_RECORD_NOTIFICATIONS_PATH}/lifecycle`]: callRecords.handleLifecycle,
     '/healthz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
     // Ready: listening, not draining, and a Graph token in hand. An open circuit stays ready (README); so does a
     // replica whose Redis is down: it works on its own and says `degraded`.
@@ -297,7 +327,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   state = 'ready';
   graph.warmUp();
   const { port } = httpServer.address() as AddressInfo;
-  const publicBase = config.callbacks.publicUrl ?? (config.graph.kind === 'simulator' ? `http://localhost:${port}` : undefined);
+  publicBase = config.callbacks.publicUrl ?? (config.graph.kind === 'simulator' ? `http://localhost:${port}` : undefined);
   callbackUrl = publicBase === undefined ? undefined : `${publicBase}/callbacks/calls`;
   const displayHost = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host;
 
@@ -310,12 +340,15 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     graph,
     live,
     callRecordCache,
+    callRecords,
     stop() {
       stopping ??= (async () => {
         state = 'draining';
         // Sockets first, with a reason: a subscription has no end of its own to wait for.
         await subscriptions.close('The gateway is shutting down.');
         await apollo.stop();
+        // Before Redis closes: the last replica deletes the Graph subscription, another hands it over.
+        await callRecords.close();
         await callbacks.close();
         await bus.close();
         await redis?.close();

@@ -5,6 +5,7 @@
  */
 import type { CallbackBehaviour, CallbackDelivery, CallbackNotifier, DeliveryOutcome } from './callbacks/notifier.js';
 import type { Chaos } from './chaos.js';
+import type { ChangeSubscriptions, WebhookDelivery } from './subscriptions/changeSubscriptions.js';
 import type { RequestLogEntry, RequestRecorder, SimulatorStats } from './log.js';
 import { completeChaos, validateChaos } from './options.js';
 import type { AppRegistration, ChaosOptions } from './options.js';
@@ -87,6 +88,16 @@ export interface SimulatorControl {
   getCallbackBehaviour(): CallbackBehaviour;
   /** Switches callback behaviours at run time (400 on invalid values); returns the new setting. */
   setCallbackBehaviour(change: Partial<CallbackBehaviour>): CallbackBehaviour;
+  /** Every change-notification subscription now (all apps, `clientState` included). */
+  subscriptions(): Record<string, unknown>[];
+  /** Forgets a subscription silently, as when Graph loses one (404 if unknown). */
+  dropSubscription(id: string): void;
+  /** Sends `reauthorizationRequired`, `subscriptionRemoved` or `missed` to the subscription's lifecycle URL. */
+  sendLifecycleEvent(id: string, lifecycleEvent: string): void;
+  /** Moves a subscription's expiry (e.g. to seconds from now, to test renewal); returns the subscription. */
+  setSubscriptionExpiration(id: string, expirationDateTime: string): Record<string, unknown>;
+  /** Every POST to a change-notification receiver (validation, notification, lifecycle), oldest first. */
+  changeNotifications(): WebhookDelivery[];
 }
 
 export interface ControlDeps {
@@ -98,6 +109,7 @@ export interface ControlDeps {
   restartShuffle(): void;
   mint(app: AppRegistration, overrides: MintOverrides): Promise<string>;
   notifier: CallbackNotifier;
+  subscriptions: ChangeSubscriptions;
   tenantId: string;
 }
 
@@ -141,6 +153,13 @@ export function createControl(deps: ControlDeps): SimulatorControl {
     },
     sendTone: (callId, tone) => deps.resources.injectTone(callId, tone),
     bumpCallRecordVersion: (id, change) => deps.resources.bumpCallRecordVersion(id, change),
+    subscriptions: () => deps.subscriptions.list(),
+    dropSubscription(id) {
+      if (!deps.subscriptions.drop(id)) throw new GraphHttpError(404, 'ResourceNotFound', `No subscription '${id}'.`);
+    },
+    sendLifecycleEvent: (id, event) => deps.subscriptions.sendLifecycle(id, event),
+    setSubscriptionExpiration: (id, at) => deps.subscriptions.setExpiration(id, at),
+    changeNotifications: () => deps.subscriptions.deliveries(),
     getCallbackBehaviour: () => deps.notifier.behaviour(),
     setCallbackBehaviour(change) {
       const problems = validateBehaviour(change);
@@ -156,6 +175,7 @@ export function createControl(deps: ControlDeps): SimulatorControl {
       deps.restartShuffle();
       deps.resources.reset();
       deps.notifier.reset();
+      deps.subscriptions.reset();
     },
     loadFixtures: (source, options) => deps.resources.loadFixtures(source, options),
     setChaos(chaos) {
@@ -196,6 +216,25 @@ export async function handleControlRequest(
   query: URLSearchParams = new URLSearchParams(),
 ): Promise<SimResponse> {
   const trimmed = subPath.replace(/\/+$/, '');
+  const subscription = /^\/subscriptions\/([^/]+)(\/lifecycle)?$/i.exec(trimmed);
+  if (subscription) {
+    const id = decodeURIComponent(subscription[1] ?? '');
+    const o = isObject(body) ? body : {};
+    if (subscription[2] && method === 'POST') {
+      if (typeof o.lifecycleEvent !== 'string') throw new GraphHttpError(400, 'BadRequest', 'The body must be {"lifecycleEvent": "..."}.');
+      control.sendLifecycleEvent(id, o.lifecycleEvent);
+      return { status: 202 };
+    }
+    if (!subscription[2] && method === 'DELETE') {
+      control.dropSubscription(id);
+      return { status: 204 };
+    }
+    if (!subscription[2] && method === 'PATCH') {
+      if (typeof o.expirationDateTime !== 'string')
+        throw new GraphHttpError(400, 'BadRequest', 'The body must be {"expirationDateTime": "..."}.');
+      return { status: 200, body: control.setSubscriptionExpiration(id, o.expirationDateTime) };
+    }
+  }
   const tones = /^\/calls\/([^/]+)\/tones$/i.exec(trimmed);
   if (tones && method === 'POST' && trimmed.toLowerCase() !== '/calls/incoming/tones') {
     const tone = isObject(body) ? body.tone : undefined;
@@ -245,6 +284,10 @@ export async function handleControlRequest(
       });
       return { status: 201, body: { id } };
     }
+    case 'GET /subscriptions':
+      return { status: 200, body: { value: control.subscriptions() } };
+    case 'GET /changeNotifications':
+      return { status: 200, body: { value: control.changeNotifications() } };
     case 'GET /stats':
       return { status: 200, body: control.stats() };
     case 'GET /log':
@@ -293,7 +336,7 @@ export async function handleControlRequest(
       throw new GraphHttpError(
         404,
         'ResourceNotFound',
-        `No control operation '${op}'. Known: GET stats, GET log, POST reset, POST fixtures, GET|PUT chaos, POST tokens, GET callbacks, GET|PUT callbacks/behaviour, POST calls/incoming, POST calls/{id}/tones, POST callRecords/{id}/version.`,
+        `No control operation '${op}'. Known: GET stats, GET log, POST reset, POST fixtures, GET|PUT chaos, POST tokens, GET callbacks, GET|PUT callbacks/behaviour, POST calls/incoming, POST calls/{id}/tones, POST callRecords/{id}/version, GET subscriptions, DELETE|PATCH subscriptions/{id}, POST subscriptions/{id}/lifecycle, GET changeNotifications.`,
       );
   }
 }

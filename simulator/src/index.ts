@@ -23,6 +23,8 @@ import type { Random } from './random.js';
 import { createRequestHandler } from './requestHandler.js';
 import { createGraphResources } from './resources/index.js';
 import { createRouter } from './router.js';
+import { ChangeSubscriptions } from './subscriptions/changeSubscriptions.js';
+import { WebhookPoster } from './subscriptions/webhookPost.js';
 import { listen } from './server.js';
 import { Throttle } from './throttle.js';
 import { describeCertificate, sharedAppCertificate, sharedServerCertificate } from './tls.js';
@@ -30,6 +32,8 @@ import type { GraphResources } from './types.js';
 
 export type { SimulatorControl, MintTokenOptions, IncomingCallOptions, CallbackQuery } from './control.js';
 export type { CallbackBehaviour, CallbackDelivery, DeliveryOutcome } from './callbacks/notifier.js';
+export type { LifecycleEvent, WebhookDelivery } from './subscriptions/changeSubscriptions.js';
+export { MAX_EXPIRATION_MINUTES } from './subscriptions/changeSubscriptions.js';
 export { CALLBACK_ISSUER } from './callbacks/signing.js';
 import type { MintOverrides } from './control.js';
 export type { RequestLogEntry, SimulatorStats, RouteCounters } from './log.js';
@@ -134,12 +138,23 @@ export async function startSimulator(partial: Partial<SimulatorOptions> = {}): P
     // A test's https receiver can use a certificate from the simulator's CA.
     extraCaPem: [tls.caPem],
   });
+  // Change notifications on call records: delivered like callbacks (loopback only unless 'any'), unsigned.
+  const subscriptions = new ChangeSubscriptions(new WebhookPoster(options.callbackDeliverTo, [tls.caPem]), {
+    maxAttempts: options.callbackMaxAttempts,
+    retryBaseMs: options.callbackRetryBaseMs,
+    timeoutMs: options.callbackTimeoutMs,
+    duplicate: () => notifier.behaviour().duplicate,
+    logCapacity: options.logCapacity,
+  });
   const resources = createGraphResources({
     seed: options.seed,
     callRecordCount: options.callRecordCount,
     now: options.now,
     callEstablishDelayMs: options.callEstablishDelayMs,
     callbacks: notifier,
+    callRecordDelayMs: options.callRecordDelayMs,
+    remoteHangUpMs: options.remoteHangUpMs,
+    recordChanges: subscriptions,
   });
 
   const recorder = new RequestRecorder(options.logCapacity);
@@ -183,7 +198,7 @@ export async function startSimulator(partial: Partial<SimulatorOptions> = {}): P
     shuffleRandom: () => (options.shuffleBatch ? shuffleRandom : null),
   });
   const dispatcher = createDispatcher({
-    router: createRouter([...resources.routes, ...options.extraRoutes, batchRoute]),
+    router: createRouter([...resources.routes, ...subscriptions.routes(), ...options.extraRoutes, batchRoute]),
     verifyToken: createTokenVerifier({
       publicKey: key.publicKey,
       issuers: origins.map((o) => `${o}/${options.tenantId}/v2.0`),
@@ -206,6 +221,7 @@ export async function startSimulator(partial: Partial<SimulatorOptions> = {}): P
     },
     mint,
     notifier,
+    subscriptions,
     tenantId: options.tenantId,
   });
   ready.handle = createRequestHandler({
@@ -246,8 +262,7 @@ export async function startSimulator(partial: Partial<SimulatorOptions> = {}): P
     control,
     resources,
     stop() {
-      stopped ??= notifier
-        .stop()
+      stopped ??= Promise.all([notifier.stop(), subscriptions.stop()])
         .then(() => server.stop())
         .finally(() => resources.close());
       return stopped;

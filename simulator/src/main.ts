@@ -57,10 +57,10 @@ function banner(sim: RunningSimulator, caPath: string): string {
       .map((a) => `${a.name} ${a.clientId}`)
       .join('; ')}`,
     `  CA certificate     ${caPath}   (Node: NODE_EXTRA_CA_CERTS=${caPath})`,
-    `  Control surface    ${sim.origin}/_simulator/{stats,log,reset,fixtures,chaos,tokens,callbacks,callbacks/behaviour,calls/incoming,calls/{id}/tones,callRecords/{id}/version}`,
+    `  Control surface    ${sim.origin}/_simulator/{stats,log,reset,fixtures,chaos,tokens,callbacks,callbacks/behaviour,calls/incoming,calls/{id}/tones,callRecords/{id}/version,subscriptions,changeNotifications}`,
     `  Callback OpenID    ${sim.callbackOpenIdConfigurationUrl}   (validate notification tokens; aud = client id)`,
     `  Callbacks          ${o.callbackDeliverTo === 'loopback' ? 'loopback hosts only' : 'any host'}; ${o.callbackMaxAttempts} attempts; duplicate ${o.callbackDuplicate}, shuffle ${o.callbackShuffle}, drop p ${o.callbackDropP}, delay ${o.callbackDelayMs} ms`,
-    `  Data               seed ${o.seed}, ${o.callRecordCount} call records, clock ${o.fixedNow ?? 'real time'}`,
+    `  Data               seed ${o.seed}, ${o.callRecordCount} call records, clock ${o.fixedNow ?? 'real time'}; an ended call's record after ${o.callRecordDelayMs} ms`,
     `  Chaos              ${o.chaos ? JSON.stringify(o.chaos) : 'off'}; fixed latency ${o.fixedLatencyMs} ms`,
   ];
   if (app?.clientSecret !== undefined) {

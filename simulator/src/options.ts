@@ -136,6 +136,14 @@ export interface SimulatorOptions {
   now: string | (() => Date);
   /** Delay before a new call becomes `established`. Default 1000 ms. */
   callEstablishDelayMs: number;
+  /**
+   * How long after a call ends its call record appears (and change-notification subscribers hear of it); the
+   * record's second version (one more session) follows after the same delay again. Graph takes up to 15 minutes,
+   * sometimes 60 (CALLS-LIVE.md 0.2); default 3000 ms, so `npm start` shows the whole story.
+   */
+  callRecordDelayMs: number;
+  /** The other side hangs up this long after a call is established; 0 (default): only the app hangs up. */
+  remoteHangUpMs: number;
   /** App registrations. Default: `default`, `calls-only`, `records-only`, `pstn-only` (secrets) and `certificate`. */
   apps: readonly AppRegistrationOptions[];
   /**
@@ -288,6 +296,8 @@ export const DEFAULT_OPTIONS: Readonly<SimulatorOptions> = Object.freeze({
   callRecordCount: 3000,
   now: () => new Date(),
   callEstablishDelayMs: 1000,
+  callRecordDelayMs: 3000,
+  remoteHangUpMs: 0,
   apps: DEFAULT_APPS,
   callerApps: DEFAULT_CALLER_APPS,
   tokenLifetimeSeconds: 3599,
@@ -338,6 +348,8 @@ export function resolveSimulatorOptions(partial: Partial<SimulatorOptions> = {})
   check.integer('seed', merged.seed, -(2 ** 31), 2 ** 32 - 1);
   check.integer('callRecordCount', merged.callRecordCount, 0, 1_000_000);
   check.integer('callEstablishDelayMs', merged.callEstablishDelayMs, 0, 600_000);
+  check.integer('callRecordDelayMs', merged.callRecordDelayMs, 0, 3_600_000);
+  check.integer('remoteHangUpMs', merged.remoteHangUpMs, 0, 86_400_000);
   check.integer('tokenLifetimeSeconds', merged.tokenLifetimeSeconds, 1, 86_400);
   check.integer('fixedLatencyMs', merged.fixedLatencyMs, 0, 600_000);
   check.boolean('shuffleBatch', merged.shuffleBatch);
@@ -485,7 +497,7 @@ function validateApps(apps: readonly AppRegistrationOptions[], problems: string[
 /**
  * Reads options from environment variables (the standalone simulator's only configuration):
  * SIMULATOR_PORT, SIMULATOR_HOST, SIMULATOR_TENANT_ID, SIMULATOR_SEED, SIMULATOR_RECORDS, SIMULATOR_NOW,
- * SIMULATOR_CALL_ESTABLISH_DELAY_MS, SIMULATOR_TOKEN_LIFETIME_S, SIMULATOR_LATENCY_MS (fixed latency),
+ * SIMULATOR_CALL_ESTABLISH_DELAY_MS, SIMULATOR_CALL_RECORD_DELAY_MS, SIMULATOR_CALL_REMOTE_HANGUP_MS, SIMULATOR_TOKEN_LIFETIME_S, SIMULATOR_LATENCY_MS (fixed latency),
  * SIMULATOR_SHUFFLE_BATCH (`true`/`false`), SIMULATOR_CHAOS (`seed=3,p429=0.05,p503=0.01,p504=0,pDrop=0,
  * latencyP=0.1,latencyMinMs=50,latencyMaxMs=400`) and SIMULATOR_THROTTLE (`callRecordsList=40/20000,
  * callRecord=40/20000,...`), and for callbacks SIMULATOR_CALLBACK_DUPLICATE and SIMULATOR_CALLBACK_SHUFFLE
@@ -511,6 +523,8 @@ export function loadSimulatorOptionsFromEnv(env: Readonly<Record<string, string 
   setInt('seed', 'SIMULATOR_SEED');
   setInt('callRecordCount', 'SIMULATOR_RECORDS');
   setInt('callEstablishDelayMs', 'SIMULATOR_CALL_ESTABLISH_DELAY_MS');
+  setInt('callRecordDelayMs', 'SIMULATOR_CALL_RECORD_DELAY_MS');
+  setInt('remoteHangUpMs', 'SIMULATOR_CALL_REMOTE_HANGUP_MS');
   setInt('tokenLifetimeSeconds', 'SIMULATOR_TOKEN_LIFETIME_S');
   setInt('fixedLatencyMs', 'SIMULATOR_LATENCY_MS');
   if (env.SIMULATOR_HOST) partial.host = env.SIMULATOR_HOST;

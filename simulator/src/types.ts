@@ -87,6 +87,17 @@ export interface ResourceOptions {
   callEstablishDelayMs: number;
   /** Where call notifications go (the platform's signed, queued delivery). Default none: nothing is sent. */
   callbacks?: CallbackSink;
+  /** How long after a call ends its record appears; its second version follows after the same delay. Default 3000 ms. */
+  callRecordDelayMs?: number;
+  /** The other side hangs up this long after a call is established; 0 (default): never. */
+  remoteHangUpMs?: number;
+  /** Told when a call record appears or gets a new version (change-notification subscriptions). Default none. */
+  recordChanges?: CallRecordChangeSink;
+}
+
+/** Where the resources report call records that appear (`created`) or get a later version (`updated`). */
+export interface CallRecordChangeSink {
+  recordChanged(id: string, change: 'created' | 'updated', participantIds: ReadonlySet<string>): void;
 }
 
 /** Who a call's notifications go to: the call's callback URL, signed for the owning app in its tenant. */

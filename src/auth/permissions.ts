@@ -53,6 +53,9 @@ export const ROOT_FIELD_PERMISSIONS: Readonly<Record<string, readonly Permission
   // Live calls
   'Subscription.callUpdated': ['calls.read'],
   'Subscription.incomingCall': ['calls.read'],
+  // Call records as Graph announces them
+  'Subscription.callRecordCreated': ['callRecords.read'],
+  'Subscription.callRecordUpdated': ['callRecords.read'],
   'Query._service': [],
   'Query.__schema': [],
   'Query.__type': [],

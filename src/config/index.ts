@@ -5,6 +5,7 @@ import { readUpstream, type UpstreamSettings } from './upstream.js';
 import { readSecurity, type SecuritySettings } from './security.js';
 import { readObservability, type ObservabilitySettings } from './observability.js';
 import { readCallbacks, type CallbackSettings } from './callbacks.js';
+import { readCallRecordNotifications, type CallRecordNotificationSettings } from './callRecordNotifications.js';
 import { readSubscriptions, type SubscriptionSettings } from './subscriptions.js';
 import { readRedis, type RedisSettings } from './redis.js';
 import { readCallRecordCache, type CallRecordCacheSettings } from './callRecordCache.js';
@@ -60,6 +61,8 @@ export interface GatewayConfig {
   observability: ObservabilitySettings;
   /** The public base URL Graph calls back to, and the keys that sign its callbacks (config/callbacks.ts). */
   callbacks: CallbackSettings;
+  /** The Graph subscription on call records behind `callRecordCreated` / `callRecordUpdated`. */
+  callRecordNotifications: CallRecordNotificationSettings;
   /** GraphQL subscriptions over WebSocket: connection and subscription caps, keep-alive (config/subscriptions.ts). */
   subscriptions: SubscriptionSettings;
   /** Redis shared by replicas (config/redis.ts); no URL: one process, as before. */
@@ -105,6 +108,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     security: readSecurity(read, graph.kind, runtimeEnv),
     observability: readObservability(read),
     callbacks: readCallbacks(read, graph.kind),
+    callRecordNotifications: readCallRecordNotifications(read),
     subscriptions: readSubscriptions(read),
     redis,
     callRecordCache: readCallRecordCache(read),

@@ -2408,6 +2408,22 @@ export type SubscribeToToneOperation = CommsOperation & {
 export type Subscription = {
   __typename?: 'Subscription';
   /**
+   * Each new call record, once, as Graph announces it: Graph's change notifications on `/communications/callRecords`
+   * (`created`) become a read of the record with the fields this subscription selects. A record usually appears
+   * within 15 minutes of the call's end, sometimes 60; its later versions come through `callRecordUpdated`, not
+   * here. Needs the gateway reachable by Graph (`PUBLIC_URL`); the gateway keeps one Graph subscription for every
+   * subscriber (and every replica), made when the first subscriber arrives. Not filtered by participant: that
+   * would need one Graph subscription per filter; select `participants` and filter as events arrive.
+   */
+  callRecordCreated: CallRecord;
+  /**
+   * Each version of a call record not delivered before, the first one included (Graph's `updated` notifications,
+   * which cover a record's first sighting and every revision): a record's later version, with a higher `version`
+   * and usually more sessions, arrives here as an update. Graph may repeat a notification; each version is delivered
+   * once. Same requirements as `callRecordCreated`.
+   */
+  callRecordUpdated: CallRecord;
+  /**
    * The call's current state first, then the call again after each change Graph reports: state, roster, tones
    * (`toneInfo`), media state, result, and operations as they finish. Completes after the call is `TERMINATED`. A
    * call neither the gateway nor Graph knows is a `NOT_FOUND` error. A call placed or answered with a `callbackUri`
@@ -3838,6 +3854,8 @@ export type SubscribeToToneOperationResolvers<ContextType = GatewayContext, Pare
 };
 
 export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  callRecordCreated?: SubscriptionResolver<ResolversTypes['CallRecord'], "callRecordCreated", ParentType, ContextType>;
+  callRecordUpdated?: SubscriptionResolver<ResolversTypes['CallRecord'], "callRecordUpdated", ParentType, ContextType>;
   callUpdated?: SubscriptionResolver<ResolversTypes['Call'], "callUpdated", ParentType, ContextType, RequireFields<SubscriptionCallUpdatedArgs, 'id'>>;
   incomingCall?: SubscriptionResolver<ResolversTypes['Call'], "incomingCall", ParentType, ContextType>;
 };

@@ -26,11 +26,25 @@ export function canonicalCallId(id: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/**
+ * Graph's change notifications on call records, as every replica hears them (src/callRecordNotifications/): a
+ * record appeared or changed (ids only: each replica fetches what its own subscribers selected), or a lifecycle
+ * event for the Graph subscription, which the replica owning it acts on.
+ */
+export type CallRecordNotice =
+  | { type: 'callRecord'; id: string; changeType: 'created' | 'updated' }
+  | { type: 'callRecordLifecycle'; subscriptionId: string; lifecycleEvent: string };
+
+/** Any event the bus carries. */
+export type LiveEvent = LiveCallEvent | CallRecordNotice;
+
 /** The bus channels: every event of one call, and the calls arriving for the app (Graph's `created` with state `incoming`). */
 export const liveChannels = {
   /** Any spelling of the id names the same channel (canonicalCallId). */
   call: (callId: string): string => `call:${canonicalCallId(callId)}`,
   incoming: 'calls:incoming',
+  /** Call-record change notifications and lifecycle events (CallRecordNotice). */
+  callRecords: 'callRecords:changes',
 } as const;
 
 /**
@@ -38,10 +52,27 @@ export const liveChannels = {
  * process; the Redis one (redisBus.ts) to every replica. Listeners get each event once, in publish order per channel.
  */
 export interface EventBus {
+  publish(channel: typeof liveChannels.callRecords, event: CallRecordNotice): Promise<void>;
   publish(channel: string, event: LiveCallEvent): Promise<void>;
   /** Returns the unsubscribe function. A listener must not throw; what it throws is logged and dropped. */
+  subscribe(channel: typeof liveChannels.callRecords, listener: (event: CallRecordNotice) => void): () => void;
   subscribe(channel: string, listener: (event: LiveCallEvent) => void): () => void;
   close(): Promise<void>;
+}
+
+/** What the bus implementations provide: any event on any channel; typed as EventBus for its users. */
+export interface UntypedEventBus {
+  publish(channel: string, event: LiveEvent): Promise<void>;
+  subscribe(channel: string, listener: (event: LiveEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+/**
+ * The bus as its users see it: each channel carries one kind of event (liveChannels), a convention the bus itself
+ * cannot check, so this is the one place that asserts it.
+ */
+export function typedBus(bus: UntypedEventBus): EventBus {
+  return bus as unknown as EventBus;
 }
 
 /** The current state of the calls the gateway follows, for a subscriber that needs the state before the next event. */
@@ -54,6 +85,22 @@ export interface LiveCallStore {
   get(callId: string): Promise<{ call: GraphCall; sequence: number; terminated: boolean } | undefined>;
 }
 
+/** A call record Graph reports new (`created`) or revised (`updated`); ids only, the record is fetched per subscriber. */
+export interface CallRecordChange {
+  id: string;
+  changeType: 'created' | 'updated';
+}
+
+/** Call-record changes on this replica, for the GraphQL subscriptions (src/callRecordNotifications/). */
+export interface CallRecordChanges {
+  /**
+   * Each change from now on, after the `onCallRecordChanged` listeners (cache eviction) ran. The first listener
+   * makes the gateway subscribe at Graph; without a public URL Graph cannot reach, this throws UPSTREAM_UNAVAILABLE.
+   * Returns the removal.
+   */
+  listen(listener: (change: CallRecordChange) => void): () => void;
+}
+
 /**
  * What the gateway hands to whatever serves live calls (GraphQL subscriptions): the bus to subscribe to and the
  * store to read a call's state from before its next event. createGateway builds one per gateway.
@@ -61,4 +108,6 @@ export interface LiveCallStore {
 export interface LiveFeed {
   bus: EventBus;
   store: LiveCallStore;
+  /** Call records as Graph's change notifications announce them. */
+  callRecords: CallRecordChanges;
 }

@@ -4,11 +4,16 @@
  * order. A listener that throws is logged and skipped; the others still get the event.
  */
 import type { Logger } from '../observability/logger.js';
-import type { EventBus, LiveCallEvent } from './events.js';
+import { typedBus, type EventBus, type LiveEvent, type UntypedEventBus } from './events.js';
 
-type Listener = (event: LiveCallEvent) => void;
+type Listener = (event: LiveEvent) => void;
 
 export function createMemoryBus(logger: Logger): EventBus {
+  return typedBus(createLocalBus(logger));
+}
+
+/** The same, untyped by channel: the Redis bus delivers through it whatever arrives. */
+export function createLocalBus(logger: Logger): UntypedEventBus {
   const channels = new Map<string, Set<Listener>>();
   let closed = false;
 
@@ -20,7 +25,7 @@ export function createMemoryBus(logger: Logger): EventBus {
         try {
           listener(event);
         } catch (error) {
-          logger.error({ err: error, channel, callId: event.callId, sequence: event.sequence }, 'a live-event listener threw');
+          logger.error({ err: error, channel, event: 'callId' in event ? event.callId : event.type }, 'a live-event listener threw');
         }
       }
       return Promise.resolve();

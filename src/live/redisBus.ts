@@ -9,8 +9,8 @@
  */
 import type { Logger } from '../observability/logger.js';
 import type { RedisConnection } from '../redis/connection.js';
-import type { EventBus, LiveCallEvent } from './events.js';
-import { createMemoryBus } from './memoryBus.js';
+import { typedBus, type EventBus, type LiveEvent } from './events.js';
+import { createLocalBus } from './memoryBus.js';
 
 const PREFIX = 'comms:live:';
 
@@ -20,14 +20,14 @@ export function redisChannel(channel: string): string {
 }
 
 export function createRedisEventBus(redis: RedisConnection, logger: Logger): EventBus {
-  const local = createMemoryBus(logger);
+  const local = createLocalBus(logger);
   let closed = false;
   redis
     .psubscribe(`${PREFIX}*`, (message, channel) => {
       if (closed) return;
-      let event: LiveCallEvent;
+      let event: LiveEvent;
       try {
-        event = JSON.parse(message) as LiveCallEvent;
+        event = JSON.parse(message) as LiveEvent;
       } catch (error) {
         logger.error({ err: error, channel }, 'a live event from Redis is not JSON: dropped');
         return;
@@ -36,7 +36,7 @@ export function createRedisEventBus(redis: RedisConnection, logger: Logger): Eve
     })
     .catch((error: unknown) => logger.error({ err: error }, 'could not subscribe to live events on Redis'));
 
-  return {
+  return typedBus({
     async publish(channel, event) {
       if (redis.up) {
         try {
@@ -53,5 +53,5 @@ export function createRedisEventBus(redis: RedisConnection, logger: Logger): Eve
       closed = true;
       await local.close();
     },
-  };
+  });
 }

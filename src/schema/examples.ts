@@ -120,4 +120,16 @@ query CallRecordsByIds($ids: [ID!]!) {
     organizer { identity { user { id displayName } } }
   }
 }
+
+# Each call record as Graph announces it, after the call ends (later versions: callRecordUpdated).
+subscription NewCallRecords {
+  callRecordCreated {
+    id
+    version
+    type
+    startDateTime
+    endDateTime
+    participants { id identity { user { id displayName } } }
+  }
+}
 `;

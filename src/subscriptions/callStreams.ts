@@ -10,19 +10,26 @@ import { liveChannels, type LiveCallEvent } from '../live/events.js';
 export const MAX_PENDING_EVENTS = 256;
 
 /** A bounded queue from the bus's listener to a subscriber's async iteration. */
-class EventQueue {
-  private readonly items: LiveCallEvent[] = [];
+export class EventQueue<T = LiveCallEvent> {
+  private readonly items: T[] = [];
   private wake: (() => void) | undefined;
   private overflowed = false;
+  private closed = false;
 
-  push(event: LiveCallEvent): void {
+  /** Ends `drain` at once, even while it waits for the next event. */
+  close(): void {
+    this.closed = true;
+    this.wake?.();
+  }
+
+  push(event: T): void {
     if (this.items.length >= MAX_PENDING_EVENTS) this.overflowed = true;
     else this.items.push(event);
     this.wake?.();
   }
 
-  async *drain(): AsyncGenerator<LiveCallEvent, void, undefined> {
-    for (;;) {
+  async *drain(): AsyncGenerator<T, void, undefined> {
+    while (!this.closed) {
       if (this.overflowed) throw new Error(`subscriber fell ${MAX_PENDING_EVENTS} events behind`);
       const next = this.items.shift();
       if (next !== undefined) {

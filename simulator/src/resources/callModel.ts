@@ -13,6 +13,10 @@ export interface CallDeps {
   callbacks?: CallbackSink;
   /** Recordings made by recordResponse, by id (bounded by the caller). */
   recordings: RecordingStore;
+  /** The other side hangs up this long after the call is established; 0 or undefined: never. */
+  remoteHangUpMs?: number;
+  /** Told of every call that ends after it was established (its call record follows). */
+  onEnded?: (call: StoredCall) => void;
 }
 
 /** Recordings kept for download; the oldest go first beyond the capacity. */
@@ -118,6 +122,7 @@ export function establishLater(deps: CallDeps, call: StoredCall): void {
   deps.calls.later(call, deps.delayMs, () => {
     call.resource['state'] = 'established';
     call.resource['mediaState'] = { audio: 'active' };
+    liveOf(call).establishedAtMs = deps.now().getTime();
     notifyCall(deps.callbacks, call, 'updated', { state: 'established', ...meetingFields(call) });
     const live = liveOf(call);
     const others =
@@ -128,6 +133,13 @@ export function establishLater(deps: CallDeps, call: StoredCall): void {
           : [];
     live.others = others.filter(isJson).map((info, i) => participantFrom(info, i + 2));
     notifyRoster(deps.callbacks, call, live.others, true);
+    const hangUpAfter = deps.remoteHangUpMs ?? 0;
+    if (hangUpAfter > 0) {
+      deps.calls.later(call, hangUpAfter, () => {
+        // The peer ended a peer-to-peer call (CALLS-LIVE.md 1.2: 200/4521).
+        if (call.resource['state'] === 'established') endNow(deps, call, { code: 200, subcode: 4521, message: 'The peer ended the call.' });
+      });
+    }
   });
 }
 
@@ -143,6 +155,7 @@ export function endNow(deps: CallDeps, call: StoredCall, result: CallResult): vo
   call.resource['resultInfo'] = result;
   notifyCall(deps.callbacks, call, 'deleted', { state: 'terminated', resultInfo: wireResult(result) });
   deps.calls.remove(call.id);
+  if (call.live?.establishedAtMs !== undefined) deps.onEnded?.(call);
 }
 
 /**

@@ -7,6 +7,7 @@ import { createParticipantRoutes } from './participants.js';
 import { createCallRecordRoutes } from './callRecords.js';
 import { bumpCallRecordVersion } from './callRecordVersions.js';
 import { createReportRoutes } from './reports.js';
+import { callRecordOfCall } from './callRecordOfCall.js';
 import { createCallRoutes } from './calls.js';
 import { generateCalls } from './data/calls.js';
 import { readFixtures } from './data/fixtures.js';
@@ -131,11 +132,41 @@ export function createGraphResources(options: ResourceOptions): GraphResources {
   generate();
 
   const recordings = new RecordingStore();
+  // Timers of records still to appear (first versions and later ones); cleared on reset and close.
+  const recordTimers = new Set<ReturnType<typeof setTimeout>>();
+  const afterDelay = (action: () => void): void => {
+    const timer = setTimeout(() => {
+      recordTimers.delete(timer);
+      action();
+    }, options.callRecordDelayMs ?? 3000);
+    timer.unref?.();
+    recordTimers.add(timer);
+  };
+  const clearRecordTimers = (): void => {
+    for (const timer of recordTimers) clearTimeout(timer);
+    recordTimers.clear();
+  };
+  /** An ended call's record: version 1 after the delay, version 2 (one more session) after the same delay again. */
+  const leaveRecord = (call: StoredCall): void => {
+    const startMs = call.live?.establishedAtMs ?? options.now().getTime();
+    const endMs = Math.max(startMs, options.now().getTime());
+    const publish = (version: number, change: 'created' | 'updated'): void => {
+      const record = callRecordOfCall(call, { startMs, endMs, modifiedMs: options.now().getTime() }, version);
+      records.merge([record]);
+      options.recordChanges?.recordChanged(record.id, change, record.participantIds);
+    };
+    afterDelay(() => {
+      publish(1, 'created');
+      afterDelay(() => publish(2, 'updated'));
+    });
+  };
   const callDeps = {
     calls,
     delayMs: options.callEstablishDelayMs,
     now: options.now,
     recordings,
+    remoteHangUpMs: options.remoteHangUpMs ?? 0,
+    onEnded: leaveRecord,
     ...(options.callbacks ? { callbacks: options.callbacks } : {}),
   };
   const routes: Route[] = [
@@ -150,6 +181,7 @@ export function createGraphResources(options: ResourceOptions): GraphResources {
     routes,
     reset() {
       recordings.clear();
+      clearRecordTimers();
       generate();
     },
     injectIncomingCall(input) {
@@ -216,6 +248,7 @@ export function createGraphResources(options: ResourceOptions): GraphResources {
       };
     },
     close() {
+      clearRecordTimers();
       calls.clear();
     },
   };

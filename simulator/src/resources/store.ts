@@ -52,6 +52,8 @@ export interface LiveCallState {
   toneSubscribed: boolean;
   /** Participants other than the bot itself, in join order. */
   others: Json[];
+  /** When the call became established (data clock): its call record's start. */
+  establishedAtMs?: number;
   /** The participant hearing hold music (one at a time). */
   heldParticipantId?: string;
 }
