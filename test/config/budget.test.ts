@@ -34,7 +34,7 @@ describe("the Graph budget's settings", () => {
       }),
     ).toEqual([
       'GRAPH_BUDGET_ENABLED must be true or false, got "yes"',
-      'GRAPH_BUDGET_LIMITS entries must be <bucket>=<limit>/<windowMs> with a bucket among global, callRecordsPerApp, callRecordsList, callRecord, calls, got "lists=40/20000"',
+      'GRAPH_BUDGET_LIMITS entries must be <bucket>=<limit>/<windowMs> with a bucket among global, callRecordsPerApp, callRecordsList, callRecord, calls, pstnCallLogs, got "lists=40/20000"',
       'GRAPH_BUDGET_LIMITS callRecord needs a limit of 1 to 10000000 and a window of 1 to 3600000 ms, got "callRecord=0/20000"',
       'GRAPH_BUDGET_LOCAL_SHARE_PERCENT must be an integer between 1 and 100, got "0"',
     ]);

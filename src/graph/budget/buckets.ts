@@ -7,7 +7,7 @@
  */
 
 /** The bucket families the gateway budgets for. */
-export type BudgetFamily = 'global' | 'callRecordsPerApp' | 'callRecordsList' | 'callRecord' | 'calls';
+export type BudgetFamily = 'global' | 'callRecordsPerApp' | 'callRecordsList' | 'callRecord' | 'calls' | 'pstnCallLogs';
 
 export interface RateLimit {
   /** Requests admitted per window. */
@@ -29,6 +29,8 @@ export const GRAPH_BUDGET_DEFAULTS: BudgetLimits = Object.freeze({
   callRecord: { limit: 40, windowMs: 20_000 },
   /** Cloud-communications calls: create, get, actions, participants. */
   calls: { limit: 50_000, windowMs: 15_000 },
+  /** The PSTN and Direct Routing call-log functions (getPstnCalls, getDirectRoutingCalls): 200 per 60 s per app and tenant. */
+  pstnCallLogs: { limit: 200, windowMs: 60_000 },
 });
 
 export const BUDGET_FAMILIES = Object.keys(GRAPH_BUDGET_DEFAULTS) as BudgetFamily[];
@@ -65,7 +67,7 @@ function resourceCharges(path: string): BucketCharge[] {
   const id = segments[2];
   if (id === undefined) return [{ family: 'callRecordsList', key: 'callRecords:list', cost: 1 }, perApp];
   // Functions on the collection (getPstnCalls, getDirectRoutingCalls) have PSTN limits of their own, not a record's.
-  if (id.includes('(') || id.startsWith('microsoft.graph.')) return [perApp];
+  if (id.includes('(') || id.startsWith('microsoft.graph.')) return [{ family: 'pstnCallLogs', key: 'pstnCallLogs', cost: 1 }];
   return [{ family: 'callRecord', key: `callRecords:record:${decodeSegment(id)}`, cost: 1 }, perApp];
 }
 
@@ -87,7 +89,7 @@ function batchCharges(body: string | undefined): BucketCharge[] {
   return merge(charges);
 }
 
-const ORDER: Record<BudgetFamily, number> = { callRecord: 0, callRecordsList: 1, calls: 2, callRecordsPerApp: 3, global: 4 };
+const ORDER: Record<BudgetFamily, number> = { callRecord: 0, callRecordsList: 1, pstnCallLogs: 2, calls: 3, callRecordsPerApp: 4, global: 5 };
 
 /** One charge per bucket, costs summed, narrowest family first (then by key, so equal requests list equal keys). */
 function merge(charges: readonly BucketCharge[]): BucketCharge[] {

@@ -15,6 +15,7 @@
  * replica. Windows are `marginMs` longer than Graph's: a request taken from the budget reaches Graph a little
  * later (auth, a concurrency slot, the network), and Graph counts it on arrival.
  */
+import { tracedWait } from '../../observability/tracing.js';
 import { GraphBudgetExhaustedError } from '../errors.js';
 import type { Clock } from '../request.js';
 import { chargesOf, narrowest, type BucketCharge, type BudgetFamily, type BudgetLimits } from './buckets.js';
@@ -153,32 +154,35 @@ export class GraphBudget {
     if (request.signal?.aborted) throw request.signal.reason as Error;
     const known = (this.lanes.get(laneKey)?.nextTry ?? 0) - this.clock.now();
     if (known > 0 && !this.fits(request, known)) throw this.refusal(request, first.family, known);
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => settle(() => reject(request.signal?.reason as Error));
-      const settle = (how: () => void): void => {
-        if (waiter.done) return;
-        waiter.done = true;
-        request.signal?.removeEventListener('abort', onAbort);
-        how();
-      };
-      const waiter: Waiter = {
-        request,
-        family: first.family,
-        charges,
-        started,
-        done: false,
-        resolve: () => settle(resolve),
-        reject: (error) => settle(() => reject(error)),
-      };
-      request.signal?.addEventListener('abort', onAbort, { once: true });
-      let lane = this.lanes.get(laneKey);
-      if (!lane) {
-        lane = new Lane();
-        this.lanes.set(laneKey, lane);
-      }
-      lane.add(request.caller ?? '-', waiter);
-      if (!lane.pumping) void this.pump(laneKey, lane);
-    });
+    // A queued wait is a span of its own in the operation's trace (nothing when tracing is off).
+    const queued = (): Promise<void> =>
+      new Promise<void>((resolve, reject) => {
+        const onAbort = (): void => settle(() => reject(request.signal?.reason as Error));
+        const settle = (how: () => void): void => {
+          if (waiter.done) return;
+          waiter.done = true;
+          request.signal?.removeEventListener('abort', onAbort);
+          how();
+        };
+        const waiter: Waiter = {
+          request,
+          family: first.family,
+          charges,
+          started,
+          done: false,
+          resolve: () => settle(resolve),
+          reject: (error) => settle(() => reject(error)),
+        };
+        request.signal?.addEventListener('abort', onAbort, { once: true });
+        let lane = this.lanes.get(laneKey);
+        if (!lane) {
+          lane = new Lane();
+          this.lanes.set(laneKey, lane);
+        }
+        lane.add(request.caller ?? '-', waiter);
+        if (!lane.pumping) void this.pump(laneKey, lane);
+      });
+    return tracedWait('graph.budget.wait', queued, { 'graph.budget.bucket': first.family });
   }
 
   /** After a 429 with Retry-After: no replica takes from the request's narrowest bucket for `retryAfterMs`. */

@@ -24,6 +24,24 @@ describe("Graph's throttling buckets", () => {
     expect(costs('GET', '/communications/callRecords/r1/sessions')).toEqual({ 'callRecords:record:r1': 1, callRecords: 1, global: 1 });
   });
 
+  it('charges the PSTN and Direct Routing call-log functions to their own bucket, not to a record or the list', () => {
+    expect(
+      costs('GET', '/communications/callRecords/getPstnCalls(fromDateTime=2026-11-01T00:00:00Z,toDateTime=2026-11-30T00:00:00Z)'),
+    ).toEqual({
+      pstnCallLogs: 1,
+      global: 1,
+    });
+    expect(
+      costs(
+        'GET',
+        '/communications/callRecords/microsoft.graph.getDirectRoutingCalls(fromDateTime=2026-11-01,toDateTime=2026-11-02)?$skip=1000',
+      ),
+    ).toEqual({
+      pstnCallLogs: 1,
+      global: 1,
+    });
+  });
+
   it('charges calls, call actions and participants to the calls bucket, and other Graph paths to the global bucket only', () => {
     expect(costs('POST', '/communications/calls/c1/microsoft.graph.playPrompt')).toEqual({ calls: 1, global: 1 });
     expect(costs('GET', '/me')).toEqual({ global: 1 });
