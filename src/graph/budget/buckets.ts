@@ -89,7 +89,14 @@ function batchCharges(body: string | undefined): BucketCharge[] {
   return merge(charges);
 }
 
-const ORDER: Record<BudgetFamily, number> = { callRecord: 0, callRecordsList: 1, pstnCallLogs: 2, calls: 3, callRecordsPerApp: 4, global: 5 };
+const ORDER: Record<BudgetFamily, number> = {
+  callRecord: 0,
+  callRecordsList: 1,
+  pstnCallLogs: 2,
+  calls: 3,
+  callRecordsPerApp: 4,
+  global: 5,
+};
 
 /** One charge per bucket, costs summed, narrowest family first (then by key, so equal requests list equal keys). */
 function merge(charges: readonly BucketCharge[]): BucketCharge[] {
