@@ -49,7 +49,18 @@ describe('the landing page', () => {
     expect(page.csp).not.toMatch(/unsafe-eval|blob:|https?:/);
 
     const tabs = explorerSettings(page.html).tabs.map((tab) => /^(query|mutation|subscription) (\w+)/m.exec(tab.query)?.[2]);
-    expect(tabs).toEqual(['RecentCallRecords', 'NextCallRecords', 'OneCall', 'PlaceCall', 'WatchCall', 'IncomingCalls']);
+    expect(tabs).toEqual([
+      'RecentCallRecords',
+      'NextCallRecords',
+      'OneCall',
+      'PlaceCall',
+      'WatchCall',
+      'IncomingCalls',
+      'PstnCalls',
+      'DirectRoutingCalls',
+      'CallRecordsByIds',
+      'NewCallRecords',
+    ]);
     expect(
       explorerSettings(page.html)
         .tabs.map((tab) => tab.query)

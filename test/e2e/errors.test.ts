@@ -144,6 +144,7 @@ describe('the README example operations', () => {
       'PstnCalls',
       'DirectRoutingCalls',
       'CallRecordsByIds',
+      'NewCallRecords',
     ]);
   });
 
