@@ -40,6 +40,7 @@ import {
   PAGE_SIZE,
   PEER_PAGE_PROJECTION,
   PEER_PAGE_QUERY,
+  RECORDS_BY_IDS_QUERY,
   selectedBytes,
   topLevel,
 } from './scenarios.js';
@@ -420,6 +421,28 @@ async function main(): Promise<void> {
       report.rows.push((await measureClosed(ctx, s, 'in-memory', 'memory', { connections: 8, body: () => peer, auth: 'jwt' })).row);
     }
 
+    // 7. 100 call records by id in one operation (callRecordsByIds) under the gateway's default operation limits
+    // (the bench raises them for S2's aliases), the call-record cache off so that every operation reads Graph.
+    if (want('s7')) {
+      const s = 'S7 100 records by id';
+      type ListPage = { value?: GraphCallRecord[]; '@odata.nextLink'?: string };
+      const first = await ctx.rest.get<ListPage>('/communications/callRecords?$select=id');
+      const more = first['@odata.nextLink'] ? await ctx.rest.getAbsolute<ListPage>(first['@odata.nextLink']) : { value: [] };
+      const ids = [...(first.value ?? []), ...(more.value ?? [])].slice(0, 100).map((r) => String(r.id));
+      const query = body(RECORDS_BY_IDS_QUERY, { ids });
+      const gw = await measureClosed(ctx, s, 'gateway, default limits, cache off', 'gateway', {
+        connections: 8,
+        body: () => query,
+        gatewayEnv: { LIMIT_MAX_ALIASES: '50', LIMIT_MAX_TOKENS: '2000', LIMIT_MAX_COST: '10000', CALL_RECORD_CACHE_MAX_ENTRIES: '0' },
+      });
+      report.rows.push(gw.row);
+      report.targets.push({
+        target: `S7: ${ids.length} call records by id (callRecordsByIds) under default limits: one operation, 5 Graph requests`,
+        measured: `${gw.row.graphRequestsPerOp.toFixed(2)} Graph requests/op (${gw.row.batchItemsPerOp.toFixed(0)} batch items), ${gw.row.failed} failed operations, ${gw.row.throughput.toFixed(1)} ops/s, server CPU ${gw.row.serverCpuMsPerOp.toFixed(2)} ms/op`,
+        met: ids.length === 100 && gw.row.graphRequestsPerOp === 5 && gw.row.failed === 0,
+      });
+    }
+
     // 2. One operation naming 100 distinct calls.
     if (want('s2')) {
       const s = 'S2 100 calls';
@@ -644,10 +667,12 @@ function deriveTargets(report: Report): TargetRow[] {
   for (const a of report.added.filter((x) => x.rate === 200 && x.server === 'gateway')) {
     const p50 = a.gatewayP50 - a.aloneP50;
     const p99 = a.gatewayP99 - a.aloneP99;
+    // One call (S3) has the tighter target of the speed round; createCall keeps the earlier one.
+    const [p50Max, p99Max] = a.scenario.startsWith('S3') ? [1, 5] : [2, 10];
     out.push({
-      target: `${a.scenario.split(' ')[0]}: added latency at 200 ops/s, p50 <= 2 ms and p99 <= 10 ms`,
+      target: `${a.scenario.split(' ')[0]}: added latency at 200 ops/s, p50 <= ${p50Max} ms and p99 <= ${p99Max} ms`,
       measured: `p50 +${p50.toFixed(2)} ms, p99 +${p99.toFixed(2)} ms (gateway ${a.gatewayP50.toFixed(1)}/${a.gatewayP99.toFixed(1)} ms, simulator alone ${a.aloneP50.toFixed(1)}/${a.aloneP99.toFixed(1)} ms)`,
-      met: p50 <= 2 && p99 <= 10,
+      met: p50 <= p50Max && p99 <= p99Max,
     });
   }
   const s1 = row('S1', 'gateway');
@@ -659,7 +684,22 @@ function deriveTargets(report: Report): TargetRow[] {
       met: s1.throughput >= s1mem.throughput / 2,
     });
   }
-  for (const scenario of ['S6']) {
+  // The warm call-record cache against the in-memory server executing the same page (S1's in-memory row).
+  const warm = row('C1', 'gateway, cache warm');
+  if (warm && s1mem) {
+    const ratio = warm.serverCpuMsPerOp / s1mem.serverCpuMsPerOp;
+    out.push({
+      target: 'C1: page of 60 with sessions and segments, warm cache: server CPU per operation within 1.0x of the in-memory Apollo Server',
+      measured: `${ratio.toFixed(2)}x (${warm.serverCpuMsPerOp.toFixed(2)} vs ${s1mem.serverCpuMsPerOp.toFixed(2)} ms/op)`,
+      met: ratio <= 1,
+    });
+    out.push({
+      target: 'C1: page of 60 with sessions and segments, warm cache: throughput >= the in-memory Apollo Server',
+      measured: `${warm.throughput.toFixed(1)} vs ${s1mem.throughput.toFixed(1)} ops/s (${((100 * warm.throughput) / s1mem.throughput).toFixed(0)}%)`,
+      met: warm.throughput >= s1mem.throughput,
+    });
+  }
+  for (const scenario of ['S3', 'S2', 'S6']) {
     const gateway = row(scenario, 'gateway');
     const memory = row(scenario, 'in-memory');
     if (gateway && memory) {

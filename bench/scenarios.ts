@@ -51,6 +51,9 @@ export function manyCallsQuery(ids: readonly string[]): string {
   return `query ManyCalls {\n${ids.map((id, i) => `  c${i}: call(id: ${JSON.stringify(id)}) { ${CALL_SELECTION} }`).join('\n')}\n}`;
 }
 
+/** Scenario 7: up to 100 call records by id in one operation (5 `$batch` requests of 20 when nothing is cached). */
+export const RECORDS_BY_IDS_QUERY = `query RecordsByIds($ids: [ID!]!) { callRecordsByIds(ids: $ids) { id type startDateTime endDateTime } }`;
+
 /** Scenarios 3 (and 2's unit): one call by id. */
 export const ONE_CALL_QUERY = `query OneCall($id: ID!) { call(id: $id) { ${CALL_SELECTION} } }`;
 
