@@ -27,6 +27,15 @@ interface Session {
   answers: Array<Record<string, unknown>>;
 }
 
+/**
+ * Switches to a tab and waits until its operation is in the editor: on a busy machine the run button, clicked at
+ * once, would still run the previous tab's operation.
+ */
+async function openTab(page: Page, name: string): Promise<void> {
+  await page.locator('.graphiql-tab', { hasText: name }).click();
+  await expect.poll(() => page.locator('.graphiql-query-editor').innerText(), WAIT).toContain(name);
+}
+
 async function openExplorer(browser: Browser, stack: Stack): Promise<Session> {
   const session: Omit<Session, 'page'> = { offLoopback: [], webSockets: [], workers: [], problems: [], answers: [] };
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
@@ -87,7 +96,7 @@ describe.skipIf(executablePath === undefined)('the explorer in a real browser (c
 
   it('runs the preloaded RecentCallRecords and shows the records the gateway answered', async () => {
     const { answers } = session;
-    await page.locator('.graphiql-tab', { hasText: 'RecentCallRecords' }).click();
+    await openTab(page, 'RecentCallRecords');
     await page.locator('.graphiql-execute-button').click();
     await expect.poll(() => answers.find((answer) => hasPath(answer, ['data', 'callRecords'])), WAIT).toBeTruthy();
     const answer = answers.find((a) => hasPath(a, ['data', 'callRecords'])) as {
@@ -99,7 +108,7 @@ describe.skipIf(executablePath === undefined)('the explorer in a real browser (c
   });
 
   it('runs IncomingCalls over graphql-ws on the same origin and shows each event as it arrives', async () => {
-    await page.locator('.graphiql-tab', { hasText: 'IncomingCalls' }).click();
+    await openTab(page, 'IncomingCalls');
     await page.locator('.graphiql-execute-button').click();
     await expect.poll(() => stack.gateway.subscriptions().subscriptions, WAIT).toBe(1);
     expect(session.webSockets).toEqual([stack.gateway.url.replace(/^http/, 'ws')]);
@@ -149,7 +158,7 @@ describe.skipIf(executablePath === undefined)('the explorer with AUTH_MODE=jwt (
     await expect.poll(() => answers.some(unauthenticated), WAIT).toBe(true);
 
     // Headers belong to a tab: paste the token where the subscription runs, as the README says.
-    await page.locator('.graphiql-tab', { hasText: 'IncomingCalls' }).click();
+    await openTab(page, 'IncomingCalls');
     const headers = page.locator('section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden)');
     await expect.poll(() => headers.innerText(), WAIT).toMatch(/Bearer/);
     await headers.click();
