@@ -128,7 +128,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   // Live calls: Graph's notifications (POST /callbacks/calls) update the store and publish on the bus; whatever
   // serves subscriptions is built from `live`.
   const liveLogger = logger.child({ component: 'live' });
-  const bus = redis ? createRedisEventBus(redis, liveLogger) : createMemoryBus(liveLogger);
+  const bus = redis ? createRedisEventBus(redis, liveLogger, metrics?.registry) : createMemoryBus(liveLogger);
   const callbacks = createCallbackEndpoint({
     settings: config.callbacks,
     openIdConfigUrl: config.callbacks.openIdConfigUrl ?? options.callbackOpenIdConfigUrl,

@@ -6,7 +6,12 @@
  *
  * Live-call changes themselves are published by the shared call state's commit script (src/redis/liveCallState.ts)
  * on `redisChannel(...)`, so a change and its event are one atomic step in Redis.
+ *
+ * On the wire an event travels in an envelope with the publisher's clock (`encodeLiveEvent`), so each replica can
+ * measure the fan-out lag (`comms_live_fanout_lag_seconds`: publisher's clock to this replica's delivery, so it
+ * includes the clock skew between hosts). A bare event (from a replica of an earlier version) is accepted too.
  */
+import { Histogram, type Registry } from 'prom-client';
 import type { Logger } from '../observability/logger.js';
 import type { RedisConnection } from '../redis/connection.js';
 import { typedBus, type EventBus, type LiveEvent } from './events.js';
@@ -19,20 +24,45 @@ export function redisChannel(channel: string): string {
   return `${PREFIX}${channel}`;
 }
 
-export function createRedisEventBus(redis: RedisConnection, logger: Logger): EventBus {
+interface Envelope {
+  sentAt: number;
+  event: LiveEvent;
+}
+
+/** The message published for `event`: the envelope with this process's clock. */
+export function encodeLiveEvent(event: LiveEvent, now: number = Date.now()): string {
+  return JSON.stringify({ sentAt: now, event } satisfies Envelope);
+}
+
+/** The event of a message and when it was sent; `sentAt` undefined for a bare event. */
+function decodeLiveEvent(message: string): { event: LiveEvent; sentAt?: number } {
+  const parsed = JSON.parse(message) as Partial<Envelope> | LiveEvent;
+  if (typeof parsed === 'object' && parsed !== null && 'sentAt' in parsed && typeof parsed.sentAt === 'number' && 'event' in parsed)
+    return { event: parsed.event as LiveEvent, sentAt: parsed.sentAt };
+  return { event: parsed as LiveEvent };
+}
+
+export function createRedisEventBus(redis: RedisConnection, logger: Logger, registry?: Registry): EventBus {
   const local = createLocalBus(logger);
+  const lag = new Histogram({
+    name: 'comms_live_fanout_lag_seconds',
+    help: "Live events through Redis: from the publishing replica's clock to delivery on this one (includes clock skew between hosts)",
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: registry ? [registry] : [],
+  });
   let closed = false;
   redis
     .psubscribe(`${PREFIX}*`, (message, channel) => {
       if (closed) return;
-      let event: LiveEvent;
+      let decoded: { event: LiveEvent; sentAt?: number };
       try {
-        event = JSON.parse(message) as LiveEvent;
+        decoded = decodeLiveEvent(message);
       } catch (error) {
         logger.error({ err: error, channel }, 'a live event from Redis is not JSON: dropped');
         return;
       }
-      void local.publish(channel.slice(PREFIX.length), event);
+      if (decoded.sentAt !== undefined) lag.observe(Math.max(0, Date.now() - decoded.sentAt) / 1000);
+      void local.publish(channel.slice(PREFIX.length), decoded.event);
     })
     .catch((error: unknown) => logger.error({ err: error }, 'could not subscribe to live events on Redis'));
 
@@ -40,7 +70,7 @@ export function createRedisEventBus(redis: RedisConnection, logger: Logger): Eve
     async publish(channel, event) {
       if (redis.up) {
         try {
-          await redis.run('PUBLISH', (client) => client.publish(redisChannel(channel), JSON.stringify(event)));
+          await redis.run('PUBLISH', (client) => client.publish(redisChannel(channel), encodeLiveEvent(event)));
           return;
         } catch {
           // Logged by the connection (once per transition): this process's listeners still get it.

@@ -8,7 +8,7 @@
  * are published in sequence order (Redis runs scripts one at a time and delivers pub/sub messages in order).
  */
 import type { LiveCallEvent } from '../live/events.js';
-import { redisChannel } from '../live/redisBus.js';
+import { encodeLiveEvent, redisChannel } from '../live/redisBus.js';
 import type { RedisConnection } from './connection.js';
 
 /** How long an active call's state lives without a change. */
@@ -68,7 +68,7 @@ export function createSharedCallStates(redis: RedisConnection, endedRetentionMs:
         String(next.terminated ? Math.max(endedRetentionMs, 1) : ACTIVE_TTL_MS),
         next.terminated ? '1' : '0',
         String(ENDED_TTL_MS),
-        ...events.flatMap(({ channel, event }) => [redisChannel(channel), JSON.stringify(event)]),
+        ...events.flatMap(({ channel, event }) => [redisChannel(channel), encodeLiveEvent(event)]),
       ];
       const result = await redis.run('commit call state', (client) => client.eval(COMMIT, { keys: keys(callId), arguments: args }));
       return Number(result) === 1;

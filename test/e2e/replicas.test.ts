@@ -84,6 +84,10 @@ describe.skipIf(skip)('replicas sharing one Redis, with the simulator calling ba
     expect(sequences).toEqual(sequences.map((_, i) => i + 1));
     expect(onFirst.events).toEqual(onSecond.events);
     expect(first.simulator.control.callbacks({ callId: id }).every((d) => d.url === first.gateway.callbackUrl)).toBe(true);
+    // Replica 2 timed each event Redis fanned out to it (publisher's clock to its delivery).
+    const metrics = await (await fetch(`http://127.0.0.1:${second.gateway.port}/metrics`)).text();
+    const fannedOut = Number(/^comms_live_fanout_lag_seconds_count (\d+)/m.exec(metrics)?.[1] ?? 0);
+    expect(fannedOut).toBeGreaterThanOrEqual(onSecond.events.length);
   });
 });
 
