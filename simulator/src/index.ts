@@ -24,7 +24,7 @@ import { createRequestHandler } from './requestHandler.js';
 import { createGraphResources } from './resources/index.js';
 import { createRouter } from './router.js';
 import { ChangeSubscriptions } from './subscriptions/changeSubscriptions.js';
-import { WebhookPoster } from './subscriptions/webhookPost.js';
+import { WebhookPoster } from './webhookPost.js';
 import { listen } from './server.js';
 import { Throttle } from './throttle.js';
 import { describeCertificate, sharedAppCertificate, sharedServerCertificate } from './tls.js';

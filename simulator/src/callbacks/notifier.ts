@@ -4,13 +4,11 @@
  * non-2xx, refused connections and timeouts, optional duplicates, shuffles, drops and delays, and a
  * bounded delivery log tests can read and wait on. `stop()` ends delivery.
  */
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { rootCertificates } from 'node:tls';
 import type { SigningKey } from '../identity/signingKey.js';
 import { seededRandom } from '../random.js';
 import type { Random } from '../random.js';
 import type { CallbackSink, CallbackTarget } from '../types.js';
+import { WebhookPoster } from '../webhookPost.js';
 import { signCallbackToken } from './signing.js';
 
 export interface CallbackDeliveryOptions {
@@ -89,17 +87,13 @@ interface Waiter {
   timer: ReturnType<typeof setTimeout>;
 }
 
-const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i;
-
 export class CallbackNotifier implements CallbackSink {
   private readonly queues = new Map<string, CallQueue>();
   private readonly log: CallbackDelivery[] = [];
   private readonly waiters = new Set<Waiter>();
   private readonly sleeping = new Set<() => void>();
-  private readonly inFlight = new Set<AbortController>();
   private readonly pumps = new Set<Promise<void>>();
-  private readonly httpAgent = new HttpAgent({ keepAlive: false });
-  private readonly httpsAgent: HttpsAgent;
+  private readonly poster: WebhookPoster;
   private random: Random;
   private sequence = 0;
   private stopped = false;
@@ -111,7 +105,7 @@ export class CallbackNotifier implements CallbackSink {
   ) {
     this.options = { ...options };
     this.random = seededRandom(options.seed);
-    this.httpsAgent = new HttpsAgent({ keepAlive: false, ca: [...rootCertificates, ...(options.extraCaPem ?? [])] });
+    this.poster = new WebhookPoster(options.deliverTo, options.extraCaPem ?? []);
   }
 
   notify(target: CallbackTarget, notification: Record<string, unknown>): void {
@@ -194,7 +188,7 @@ export class CallbackNotifier implements CallbackSink {
         queue.items.length = 0;
       }
       for (const wake of this.sleeping) wake();
-      for (const controller of this.inFlight) controller.abort();
+      this.poster.close();
       for (const waiter of this.waiters) {
         clearTimeout(waiter.timer);
         waiter.reject(new Error('The simulator stopped before a matching callback delivery.'));
@@ -203,8 +197,6 @@ export class CallbackNotifier implements CallbackSink {
     }
     await Promise.allSettled([...this.pumps]);
     this.queues.clear();
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
   }
 
   private enqueue(queue: CallQueue, items: readonly Item[]): void {
@@ -235,7 +227,7 @@ export class CallbackNotifier implements CallbackSink {
 
   private async deliver(item: Item): Promise<void> {
     const url = new URL(item.target.callbackUri);
-    if (this.options.deliverTo === 'loopback' && !LOOPBACK.test(url.hostname)) {
+    if (!this.poster.reachable(url)) {
       this.record(item, 1, 0, 'skipped', `not a loopback host (callbackDeliverTo is 'loopback'): ${url.hostname}`);
       return;
     }
@@ -261,37 +253,8 @@ export class CallbackNotifier implements CallbackSink {
 
   private async post(url: URL, item: Item): Promise<number> {
     const token = await signCallbackToken(this.key, item.target.audience, item.target.tenantId);
-    const controller = new AbortController();
-    this.inFlight.add(controller);
-    const https = url.protocol === 'https:';
-    try {
-      return await new Promise<number>((resolve, reject) => {
-        const req = (https ? httpsRequest : httpRequest)(
-          url,
-          {
-            method: 'POST',
-            agent: https ? this.httpsAgent : this.httpAgent,
-            signal: controller.signal,
-            timeout: this.options.timeoutMs,
-            headers: {
-              Authorization: `Bearer ${token}`,
-              'Content-Type': 'application/json',
-              'Content-Length': Buffer.byteLength(item.body),
-            },
-          },
-          (res) => {
-            res.resume();
-            res.once('end', () => resolve(res.statusCode ?? 0));
-            res.once('error', reject);
-          },
-        );
-        req.once('timeout', () => req.destroy(new Error(`no answer within ${this.options.timeoutMs} ms`)));
-        req.once('error', reject);
-        req.end(item.body);
-      });
-    } finally {
-      this.inFlight.delete(controller);
-    }
+    const answer = await this.poster.post(url, item.body, 'application/json', this.options.timeoutMs, { Authorization: `Bearer ${token}` });
+    return answer.status;
   }
 
   private sleep(ms: number): Promise<void> {

@@ -14,7 +14,7 @@ import { forbidden } from '../resources/errors.js';
 import { Permission } from '../resources/roles.js';
 import type { CallRecordChangeSink, Route, SimRequest, SimResponse } from '../types.js';
 import { GraphHttpError } from '../types.js';
-import type { WebhookPoster } from './webhookPost.js';
+import type { WebhookPoster } from '../webhookPost.js';
 
 /** The longest a call-record subscription may live (Graph docs: subscription resource, Teams callRecord). */
 export const MAX_EXPIRATION_MINUTES = 4230;

@@ -1,6 +1,7 @@
 /**
- * One POST to a change-notification receiver, as Graph sends them: no Authorization header (the receiver checks
- * `clientState`), a deadline, the answer's status, content type and body (the validation handshake reads it).
+ * One POST to a webhook as Graph sends them, for call callbacks (signed: the caller adds the Authorization header)
+ * and change notifications (no Authorization: the receiver checks `clientState`): a deadline, only loopback hosts
+ * unless told otherwise, and the answer's status, content type and body (the validation handshake reads it).
  */
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -34,7 +35,13 @@ export class WebhookPoster {
   }
 
   /** Rejects on a refused connection, a timeout or an unreachable host. */
-  async post(url: URL, body: string, contentType: string, timeoutMs: number): Promise<WebhookAnswer> {
+  async post(
+    url: URL,
+    body: string,
+    contentType: string,
+    timeoutMs: number,
+    headers: Readonly<Record<string, string>> = {},
+  ): Promise<WebhookAnswer> {
     if (!this.reachable(url)) throw new Error(`not a loopback host (callbackDeliverTo is 'loopback'): ${url.hostname}`);
     const controller = new AbortController();
     this.inFlight.add(controller);
@@ -48,7 +55,7 @@ export class WebhookPoster {
             agent: https ? this.httpsAgent : this.httpAgent,
             signal: controller.signal,
             timeout: timeoutMs,
-            headers: { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) },
+            headers: { ...headers, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) },
           },
           (res) => {
             const chunks: Buffer[] = [];
@@ -76,6 +83,7 @@ export class WebhookPoster {
     }
   }
 
+  /** Aborts what is in flight and closes the connections. */
   close(): void {
     for (const controller of this.inFlight) controller.abort();
     this.httpAgent.destroy();
