@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXAMPLE_OPERATIONS } from '../../src/schema/examples.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { README_OPERATION_NAMES } from '../helpers/examples.js';
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -49,18 +50,7 @@ describe('the landing page', () => {
     expect(page.csp).not.toMatch(/unsafe-eval|blob:|https?:/);
 
     const tabs = explorerSettings(page.html).tabs.map((tab) => /^(query|mutation|subscription) (\w+)/m.exec(tab.query)?.[2]);
-    expect(tabs).toEqual([
-      'RecentCallRecords',
-      'NextCallRecords',
-      'OneCall',
-      'PlaceCall',
-      'WatchCall',
-      'IncomingCalls',
-      'PstnCalls',
-      'DirectRoutingCalls',
-      'CallRecordsByIds',
-      'NewCallRecords',
-    ]);
+    expect(tabs).toEqual(README_OPERATION_NAMES);
     expect(
       explorerSettings(page.html)
         .tabs.map((tab) => tab.query)

@@ -1,6 +1,20 @@
 import { EXAMPLE_OPERATIONS } from '../../src/schema/examples.js';
 import type { Stack } from './stack.js';
 
+/** The README's example operations, in the order the README (and the explorer's tabs) show them. */
+export const README_OPERATION_NAMES = [
+  'RecentCallRecords',
+  'NextCallRecords',
+  'OneCall',
+  'PlaceCall',
+  'WatchCall',
+  'IncomingCalls',
+  'PstnCalls',
+  'DirectRoutingCalls',
+  'CallRecordsByIds',
+  'NewCallRecords',
+];
+
 /** Runs one of the README's example operations by name against a stack, as a reader pasting it would. */
 export async function runExample(stack: Stack, operationName: string, variables: Record<string, unknown>) {
   const response = await fetch(stack.gateway.url, {
