@@ -1,5 +1,6 @@
 /**
- * Reads the .cpuprofile files `npm run bench -- --profile` leaves in bench/.profiles/ and prints the
+ * Reads the .cpuprofile files `npm run bench -- --profile` leaves in bench/.profiles/ (one per gateway run,
+ * covering its measured closed-loop run only) and prints the
  * functions with the most self time, grouped by where they live (product, graphql, apollo, undici, msal,
  * node internals). Usage: `npx tsx bench/profile.ts [file.cpuprofile | dir ...] [--top N]`.
  */
@@ -82,15 +83,12 @@ export function summarizeProfile(file: string, top: number): string {
 }
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' } } });
-/** The main thread's profile is the largest file of a server's directory (the tsx loader thread's is small). */
-function mainProfile(dir: string): string | undefined {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.cpuprofile'))
-    .map((f) => join(dir, f));
-  return files.sort((a, b) => statSync(b).size - statSync(a).size)[0];
-}
-const files =
-  positionals.length > 0
-    ? positionals.map((p) => (statSync(p).isDirectory() ? (mainProfile(p) ?? p) : p))
-    : readdirSync(PROFILE_DIR).flatMap((d) => mainProfile(join(PROFILE_DIR, d)) ?? []);
+/** A directory stands for the profiles in it. */
+const expand = (p: string): string[] =>
+  statSync(p).isDirectory()
+    ? readdirSync(p)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .map((f) => join(p, f))
+    : [p];
+const files = (positionals.length > 0 ? positionals : [PROFILE_DIR]).flatMap(expand);
 for (const file of files) console.log(`${summarizeProfile(file, Number(values.top))}\n`);

@@ -198,7 +198,7 @@ async function measureClosed(
     const stages = kind === 'gateway' ? stagesOf(probe.result) : undefined;
     log(`${scenario} ${label}: ${opts.connections} connections, ${DURATION_S}s`);
     const t = await traffic(ctx, target, () =>
-      closedLoop({ url: target.url, connections: opts.connections, durationS: DURATION_S, body: opts.body, headers }),
+      target.profile(() => closedLoop({ url: target.url, connections: opts.connections, durationS: DURATION_S, body: opts.body, headers })),
     );
     const r: ClosedLoopResult = t.result;
     if (opts.fixed) {
@@ -542,20 +542,22 @@ async function main(): Promise<void> {
         let heapAt1000 = 0;
         const latencies: number[] = [];
         let seen = 0;
-        const t = await traffic(ctx, target, async () => {
-          cursor = null;
-          const started = performance.now();
-          while (seen < PAGED_RECORDS) {
-            const t1 = performance.now();
-            const p = await page(cursor);
-            latencies.push(performance.now() - t1);
-            seen += p.count;
-            cursor = p.endCursor;
-            if (seen === 1_000) ({ rss: rssAt1000, heapUsed: heapAt1000 = 0 } = await target.memory());
-            if (!p.hasNextPage) break;
-          }
-          return (performance.now() - started) / 1000;
-        });
+        const t = await traffic(ctx, target, () =>
+          target.profile(async () => {
+            cursor = null;
+            const started = performance.now();
+            while (seen < PAGED_RECORDS) {
+              const t1 = performance.now();
+              const p = await page(cursor);
+              latencies.push(performance.now() - t1);
+              seen += p.count;
+              cursor = p.endCursor;
+              if (seen === 1_000) ({ rss: rssAt1000, heapUsed: heapAt1000 = 0 } = await target.memory());
+              if (!p.hasNextPage) break;
+            }
+            return (performance.now() - started) / 1000;
+          }),
+        );
         const end = await target.memory();
         const ops = latencies.length;
         const lat = summarize(latencies);

@@ -22,6 +22,11 @@ export interface Target {
   counters(): Promise<{ requests: number; bytes: number }>;
   resetCounters(): Promise<void>;
   record<T>(op: () => Promise<T>): Promise<RecordedRequest[]>;
+  /**
+   * Runs `op` with the server's main thread under the V8 sampling profiler when the target was started
+   * with a `profileName` (only the measured run: no start-up, module loading or warm-up in the profile).
+   */
+  profile<T>(op: () => Promise<T>): Promise<T>;
   memory(): Promise<Memory>;
   stop(): Promise<void>;
 }
@@ -37,6 +42,7 @@ export async function startTarget(
     token: string;
     callIds: readonly string[];
     coalesce?: 'on' | 'off' | 'window2';
+    /** Profile the measured run (see `Target.profile`) into bench/.profiles/<name>.cpuprofile. */
     profileName?: string;
     /** Gateway settings over the bench's own (GATEWAY_ENV), e.g. the call-record cache's bounds. */
     gatewayEnv?: Readonly<Record<string, string>>;
@@ -46,15 +52,7 @@ export async function startTarget(
     executor?: 'jit' | 'graphql-js';
   },
 ): Promise<Target> {
-  const execArgv: string[] = [];
-  if (options.profileName) {
-    // One directory per server: with tsx, the loader's worker thread writes a profile of its own.
-    const dir = `${PROFILE_DIR}${options.profileName}`;
-    mkdirSync(dir, { recursive: true });
-    execArgv.push('--cpu-prof', '--cpu-prof-dir', dir);
-  }
   const child = await spawnChild<TargetReady>('target.ts', {
-    execArgv,
     env: {
       // As in production: graphql-js, among others, reads it at import and skips its development checks.
       NODE_ENV: 'production',
@@ -77,6 +75,16 @@ export async function startTarget(
       await child.call('startRecording');
       await op();
       return child.call<RecordedRequest[]>('stopRecording');
+    },
+    async profile(op) {
+      if (!options.profileName) return op();
+      mkdirSync(PROFILE_DIR, { recursive: true });
+      await child.call('startProfile');
+      try {
+        return await op();
+      } finally {
+        await child.call('stopProfile', `${PROFILE_DIR}${options.profileName}.cpuprofile`);
+      }
     },
     memory: () => child.call('rss'),
     stop: () => child.stop(),

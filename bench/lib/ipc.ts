@@ -50,7 +50,7 @@ export interface Child<Ready> {
 
 /**
  * Forks `script` (a .ts file beside the bench, run through tsx) and waits for its ready message.
- * `execArgv` adds node flags (e.g. `--cpu-prof`).
+ * `execArgv` adds node flags.
  */
 export async function spawnChild<Ready>(
   script: string,

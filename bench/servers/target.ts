@@ -10,6 +10,8 @@
  * - `memory`: Apollo Server with the in-memory resolvers (bench/baselines/memory.ts).
  * The baselines use Apollo's standalone HTTP server.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
@@ -102,6 +104,8 @@ const cpuUs = (): number => {
   return user + system;
 };
 const server = await start();
+let profiler: Session | undefined;
+
 serve(
   {
     counters: () => instrument.counters(),
@@ -114,6 +118,19 @@ serve(
       maxRss: process.resourceUsage().maxRSS * 1024,
       cpuUs: cpuUs(),
     }),
+    startProfile: async () => {
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    },
+    stopProfile: async (file) => {
+      if (!profiler) throw new Error('stopProfile without startProfile');
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(String(file), JSON.stringify(profile));
+      profiler.disconnect();
+      profiler = undefined;
+    },
     stop: async () => {
       // Measuring is over: a short drain, not the gateway's full grace period.
       await Promise.race([server.stop(), new Promise((resolve) => setTimeout(resolve, 2_000))]);
