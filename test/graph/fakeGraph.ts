@@ -3,6 +3,7 @@
  * function returns, or its connection dropped, or no answer at all.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { afterEach } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import type { GraphClientConfig, TokenProvider } from '../../src/graph/index.js';
 
@@ -17,6 +18,7 @@ export interface Seen {
 }
 
 export type Reply =
+  /** A Buffer body is sent as it is (e.g. already compressed), with only the reply's own headers. */
   | { status: number; headers?: Record<string, string>; body?: unknown; delayMs?: number }
   | 'drop'
   | 'hang'
@@ -57,8 +59,9 @@ export async function startFakeGraph(respond: (seen: Seen, index: number) => Rep
         }
         const send = (): void => {
           const headers: Record<string, string> = { ...reply.headers };
-          let payload = '';
-          if (reply.body !== undefined) {
+          let payload: string | Buffer = '';
+          if (Buffer.isBuffer(reply.body)) payload = reply.body;
+          else if (reply.body !== undefined) {
             payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
             headers['content-type'] ??= typeof reply.body === 'string' ? 'text/html' : 'application/json';
           }
@@ -140,4 +143,16 @@ export const ok = (body: unknown = {}, headers: Record<string, string> = {}): Re
 
 export function graphErrorBody(code: string, message: string, requestId = 'req-abc'): unknown {
   return { error: { code, message, innerError: { 'request-id': requestId, date: '2026-01-05T09:00:00', 'client-request-id': 'x' } } };
+}
+
+/** For a test file: what `track` is given (fakes, clients) is closed after each test, last first. */
+export function closedAfterEach(): <T extends { close(): Promise<void> }>(thing: T) => T {
+  const started: Array<{ close(): Promise<void> }> = [];
+  afterEach(async () => {
+    for (const s of started.splice(0).reverse()) await s.close();
+  });
+  return (thing) => {
+    started.push(thing);
+    return thing;
+  };
 }

@@ -1,22 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createGraphClient, GraphError, GraphHostRefusedError, type InstrumentedGraphClient } from '../../src/graph/index.js';
-import { countingTokens, graphErrorBody, ok, startFakeGraph, testConfig, type FakeGraph } from './fakeGraph.js';
+import { closedAfterEach, countingTokens, graphErrorBody, ok, startFakeGraph, testConfig, type FakeGraph } from './fakeGraph.js';
 
-const started: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  for (const s of started.splice(0).reverse()) await s.close();
-});
-
-async function fake(respond: Parameters<typeof startFakeGraph>[0]): Promise<FakeGraph> {
-  const g = await startFakeGraph(respond);
-  started.push(g);
-  return g;
-}
+const track = closedAfterEach();
+const fake = async (respond: Parameters<typeof startFakeGraph>[0]): Promise<FakeGraph> => track(await startFakeGraph(respond));
 
 function client(origin: string, tokens = countingTokens(), overrides: Parameters<typeof testConfig>[1] = {}): InstrumentedGraphClient {
-  const c = createGraphClient(testConfig(origin, overrides), { tokenProvider: tokens });
-  started.push(c);
-  return c;
+  return track(createGraphClient(testConfig(origin, overrides), { tokenProvider: tokens }));
 }
 
 describe('the host guard', () => {
@@ -111,7 +101,7 @@ describe('authentication', () => {
     const c = createGraphClient(testConfig(graph.origin, { logger: { debug: log, info: log, warn: log, error: log } }), {
       tokenProvider: { getToken: () => Promise.resolve('secret-token-value') },
     });
-    started.push(c);
+    track(c);
     await c.request({ method: 'GET', path: '/communications/calls/x' });
     const text = JSON.stringify(lines);
     expect(text).toContain('/communications/calls/x');

@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { fetch, type Dispatcher } from 'undici';
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate } from 'node:zlib';
+import type { Dispatcher } from 'undici';
 import { GraphTransportError } from '../errors.js';
 import type { GraphLogger } from '../request.js';
 import { AttemptTimeoutReason, DeadlineReason, type GraphClientStats, type Handler } from '../request.js';
@@ -38,10 +40,42 @@ export interface FetchStageDeps {
   stats: GraphClientStats;
 }
 
+/** Encodings Graph may answer in when asked; the body is decoded before anyone reads it. */
+const DECODERS: Readonly<Record<string, (data: Buffer) => Promise<Buffer>>> = {
+  gzip: promisify(gunzip),
+  'x-gzip': promisify(gunzip),
+  deflate: promisify(inflate),
+  br: promisify(brotliDecompress),
+};
+/** What this client asks Graph for: every encoding it can decode. */
+export const ACCEPT_ENCODING = 'gzip, deflate, br';
+
+/** undici's response headers (lower-case names, repeated ones as arrays) as a fetch `Headers`. */
+function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const name in raw) {
+    const value = raw[name];
+    if (typeof value === 'string') headers.append(name, value);
+    else if (value) for (const v of value) headers.append(name, v);
+  }
+  return headers;
+}
+
+async function bodyText(body: Dispatcher.ResponseData['body'], encoding: string | null): Promise<string> {
+  if (encoding === null || encoding === 'identity') return body.text();
+  const decode = DECODERS[encoding.toLowerCase()];
+  if (!decode) {
+    await body.dump({ limit: 0 }).catch(() => undefined);
+    throw new Error(`Graph answered in an encoding this client cannot read: ${encoding}`);
+  }
+  return (await decode(Buffer.from(await body.arrayBuffer()))).toString('utf8');
+}
+
 /**
- * Puts the request on the wire with undici and reads the whole body under the attempt's signal.
- * Redirects are not followed (a redirect could name another host). Logs one debug line per attempt:
- * method, path, status, duration and both request ids, never headers.
+ * Puts the request on the wire with undici's dispatcher API (not `fetch`: no Request and Response objects,
+ * streams or spec bookkeeping per request) and reads the whole body under the attempt's signal, decoded when
+ * Graph compressed it. Redirects are never followed (a redirect could name another host). Logs one debug
+ * line per attempt: method, path, status, duration and both request ids, never headers.
  */
 export function fetchHandler(deps: FetchStageDeps): Handler {
   return async (ctx) => {
@@ -51,25 +85,30 @@ export function fetchHandler(deps: FetchStageDeps): Handler {
     deps.stats.httpRequests += 1;
     const logFields = { method: ctx.method, path: ctx.path, clientRequestId: ctx.clientRequestId, attempt: ctx.attempt };
     try {
-      const res = await fetch(ctx.url, {
-        method: ctx.method,
-        headers: Object.fromEntries(ctx.headers.entries()),
-        body: ctx.body,
-        signal: ctx.attemptSignal,
-        dispatcher,
-        redirect: 'manual',
+      const headers: Record<string, string> = { 'accept-encoding': ACCEPT_ENCODING };
+      ctx.headers.forEach((value, name) => {
+        headers[name] = value;
       });
-      const bodyText = await res.text();
+      const res = await dispatcher.request({
+        origin: ctx.url.origin,
+        path: ctx.url.pathname + ctx.url.search,
+        method: ctx.method,
+        headers,
+        body: ctx.body ?? null,
+        signal: ctx.attemptSignal ?? null,
+      });
+      const responseHeaders = toHeaders(res.headers);
+      const text = await bodyText(res.body, responseHeaders.get('content-encoding'));
       deps.logger.debug(
         {
           ...logFields,
-          status: res.status,
+          status: res.statusCode,
           durationMs: Math.round(performance.now() - started),
-          requestId: res.headers.get('request-id') ?? undefined,
+          requestId: responseHeaders.get('request-id') ?? undefined,
         },
         'graph request',
       );
-      return { status: res.status, headers: res.headers, bodyText };
+      return { status: res.statusCode, headers: responseHeaders, bodyText: text };
     } catch (err) {
       const signal = ctx.attemptSignal;
       let failure: GraphTransportError | undefined;
