@@ -8,8 +8,26 @@ export interface RelayPage<T> {
 }
 
 /**
+ * An edge whose cursor is signed when it is first read: an operation that selects only `nodes` (the usual
+ * list view) signs none, and one that selects `pageInfo { endCursor }` signs one.
+ */
+class Edge<T> {
+  #cursor: string | undefined;
+
+  constructor(
+    readonly node: T,
+    private readonly position: CursorPosition,
+    private readonly sign: (position: CursorPosition) => string,
+  ) {}
+
+  get cursor(): string {
+    return (this.#cursor ??= this.sign(this.position));
+  }
+}
+
+/**
  * The page of `nodes`, each with the signed cursor of the position after it; `next` is where the following page
- * starts (`path: null` when nothing follows).
+ * starts (`path: null` when nothing follows). Edges and cursors are made on first read.
  */
 export function relayPage<T>(
   nodes: T[],
@@ -18,15 +36,23 @@ export function relayPage<T>(
   codec: CursorCodec,
   digest: string,
 ): RelayPage<T> {
-  const edges = nodes.map((node, i) => ({ node, cursor: codec.encode(positions[i] as CursorPosition, digest) }));
+  const sign = (position: CursorPosition): string => codec.encode(position, digest);
+  let edges: Edge<T>[] | undefined;
+  const edgesOf = (): Edge<T>[] => (edges ??= nodes.map((node, i) => new Edge(node, positions[i] as CursorPosition, sign)));
   return {
-    edges,
+    get edges() {
+      return edgesOf();
+    },
     nodes,
     pageInfo: {
       hasNextPage: next.path !== null,
       hasPreviousPage: false,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edgesOf()[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edgesOf().at(-1)?.cursor ?? null;
+      },
     },
   };
 }
