@@ -50,27 +50,57 @@ export interface OperationInputs {
   callRecordCache: CallRecordCache;
 }
 
-/** A fresh context: its own loaders and Graph view, and the deadline every Graph request of the operation shares. */
-export function createOperationContext(inputs: OperationInputs): GatewayContext {
-  const graph = createOperationGraph(inputs.graph, Date.now() + inputs.operationTimeoutMs, callerKey(inputs.caller));
-  let logger: Logger | undefined;
-  const freshUpstream = (): Pick<GatewayContext, 'graph' | 'loaders'> => {
+/**
+ * One operation's context. Apollo hands resolvers a shallow copy of it (own enumerable properties, same
+ * prototype), so what is made on first use is reached through getters on the prototype and cached in own
+ * properties: a copy neither triggers nor loses them.
+ */
+class OperationContext implements GatewayContext {
+  /** Replaced, with `loaders`, by a long-lived subscription for each event it reads (`freshUpstream`). */
+  graph: OperationGraph;
+  readonly codec: CursorCodec;
+  readonly paging: GatewayContext['paging'];
+  readonly requestId: string;
+  readonly caller: Caller;
+  readonly callbackUrl: string | undefined;
+  readonly live: LiveFeed;
+  private readonly inputs: OperationInputs;
+  private madeLoaders: Loaders | undefined = undefined;
+  private madeLogger: Logger | undefined = undefined;
+
+  constructor(inputs: OperationInputs) {
+    this.inputs = inputs;
+    this.graph = createOperationGraph(inputs.graph, Date.now() + inputs.operationTimeoutMs, callerKey(inputs.caller));
+    this.codec = inputs.codec;
+    this.paging = inputs.paging;
+    this.requestId = inputs.requestId;
+    this.caller = inputs.caller;
+    this.callbackUrl = inputs.callbackUrl;
+    this.live = inputs.live;
+  }
+
+  /** Made on first use: an operation that reads no entity by id (a list, a mutation) needs no DataLoaders. */
+  get loaders(): Loaders {
+    return (this.madeLoaders ??= createLoaders(this.graph, this.inputs.callRecordCache));
+  }
+
+  set loaders(loaders: Loaders) {
+    this.madeLoaders = loaders;
+  }
+
+  /** Made on first use: most operations never log through it, and a pino child (with redaction) is costly. */
+  get logger(): Logger {
+    return (this.madeLogger ??= this.inputs.logger.child({ requestId: this.inputs.requestId }));
+  }
+
+  freshUpstream(): Pick<GatewayContext, 'graph' | 'loaders'> {
+    const { inputs } = this;
     const view = createOperationGraph(inputs.graph, Date.now() + inputs.operationTimeoutMs, callerKey(inputs.caller));
     return { graph: view, loaders: createLoaders(view, inputs.callRecordCache) };
-  };
-  return {
-    freshUpstream,
-    loaders: createLoaders(graph, inputs.callRecordCache),
-    graph,
-    codec: inputs.codec,
-    paging: inputs.paging,
-    requestId: inputs.requestId,
-    // Made on first use: most operations never log through it, and a pino child (with redaction) costs on every request.
-    get logger() {
-      return (logger ??= inputs.logger.child({ requestId: inputs.requestId }));
-    },
-    caller: inputs.caller,
-    callbackUrl: inputs.callbackUrl,
-    live: inputs.live,
-  };
+  }
+}
+
+/** A fresh context: its own loaders and Graph view, and the deadline every Graph request of the operation shares. */
+export function createOperationContext(inputs: OperationInputs): GatewayContext {
+  return new OperationContext(inputs);
 }

@@ -207,7 +207,7 @@ export function createSubscriptionServer<TContext>(options: SubscriptionServerOp
           document: admission.document,
           operationName: payload.operationName ?? null,
           variableValues: admission.variables,
-          contextValue: { ...options.createContext(state.caller ?? { kind: 'anonymous' }, requestId) },
+          contextValue: options.createContext(state.caller ?? { kind: 'anonymous' }, requestId),
         };
         traces.set(args.contextValue as object, span.context);
         return args;
