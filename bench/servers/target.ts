@@ -105,6 +105,7 @@ const cpuUs = (): number => {
 };
 const server = await start();
 let profiler: Session | undefined;
+const HEAP = process.env.BENCH_PROFILE === 'heap';
 
 serve(
   {
@@ -118,16 +119,26 @@ serve(
       maxRss: process.resourceUsage().maxRSS * 1024,
       cpuUs: cpuUs(),
     }),
+    // BENCH_PROFILE=heap samples allocations (a .heapprofile for Chrome DevTools' Memory tab) instead of CPU time.
     startProfile: async () => {
       profiler = new Session();
       profiler.connect();
-      await profiler.post('Profiler.enable');
-      await profiler.post('Profiler.start');
+      if (HEAP) {
+        await profiler.post('HeapProfiler.enable');
+        await profiler.post('HeapProfiler.startSampling', {
+          samplingInterval: 16_384,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+      } else {
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+      }
     },
     stopProfile: async (file) => {
       if (!profiler) throw new Error('stopProfile without startProfile');
-      const { profile } = await profiler.post('Profiler.stop');
-      writeFileSync(String(file), JSON.stringify(profile));
+      const { profile } = HEAP ? await profiler.post('HeapProfiler.stopSampling') : await profiler.post('Profiler.stop');
+      writeFileSync(HEAP ? String(file).replace(/\.cpuprofile$/, '.heapprofile') : String(file), JSON.stringify(profile));
       profiler.disconnect();
       profiler = undefined;
     },
