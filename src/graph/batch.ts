@@ -100,7 +100,8 @@ function toHeaders(raw: unknown): Headers {
 
 export class BatchTransport {
   private queue: Slot[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The pending flush: an immediate when it is due now, else a timer. */
+  private timer: { cancel(): void } | undefined;
   private timerAt = Infinity;
   /** When the open coalescing window flushes; undefined while no fresh item waits. */
   private windowFlushAt: number | undefined;
@@ -167,7 +168,7 @@ export class BatchTransport {
   /** Settles every waiting slot with an error and stops the timer; in-flight requests are aborted. */
   close(): void {
     this.closed = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     const err = new Error('the Graph client is closed');
     for (const slot of this.queue) slot.settle(err);
@@ -192,17 +193,24 @@ export class BatchTransport {
     if (this.closed || this.queue.length === 0) return;
     const at = Math.min(...this.queue.map((s) => (s.notBefore === FRESH ? (this.windowFlushAt ?? 0) : s.notBefore)));
     if (this.timer !== undefined && this.timerAt <= at) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timerAt = at;
-    this.timer = setTimeout(
-      () => {
-        const due = this.timerAt;
-        this.timer = undefined;
-        this.timerAt = Infinity;
-        this.flush(due);
-      },
-      Math.max(0, at - this.clock.now()),
-    );
+    const fire = (): void => {
+      const due = this.timerAt;
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      this.flush(due);
+    };
+    // A flush due now runs on the next turn of the event loop, after the I/O callbacks that may add to it: Node
+    // rounds a 0 ms timeout up to 1 ms, and that millisecond was most of the gateway's own latency on one call.
+    const delay = at - this.clock.now();
+    if (delay <= 0) {
+      const immediate = setImmediate(fire);
+      this.timer = { cancel: () => clearImmediate(immediate) };
+    } else {
+      const timeout = setTimeout(fire, delay);
+      this.timer = { cancel: () => clearTimeout(timeout) };
+    }
   }
 
   /** Aborts an in-flight request once nobody waits for it any more. */
