@@ -13,13 +13,30 @@ export type SelectionTree = ReadonlyMap<string, SelectionTree>;
 
 const EMPTY: SelectionTree = new Map();
 
+/** Trees already collected, by the first of their field nodes (nodes of a parsed document Apollo keeps and reuses). */
+const collected = new WeakMap<FieldNode, Array<{ nodes: readonly FieldNode[]; tree: SelectionTree }>>();
+
 /**
  * The selection below the field being resolved (all of its field nodes: the same field may appear more
  * than once), following fragments and honouring @skip/@include. Aliases are merged under field names.
+ * The tree depends only on the nodes (and the fragments of their document) unless a `@skip` or `@include`
+ * below them reads variables, so every other tree is collected once per document and shared read-only.
  */
 export function selectionOf(info: GraphQLResolveInfo): SelectionTree {
+  const nodes = info.fieldNodes;
+  const first = nodes[0];
+  const known = first && collected.get(first);
+  const hit = known?.find((entry) => entry.nodes.length === nodes.length && entry.nodes.every((node, i) => node === nodes[i]));
+  if (hit) return hit.tree;
+  const state = { conditional: false };
   const tree = new Map<string, Map<string, unknown>>();
-  for (const node of info.fieldNodes) collect(node.selectionSet, info, tree);
+  for (const node of nodes) collect(node.selectionSet, info, tree, state);
+  if (first && !state.conditional) {
+    const entries = known ?? [];
+    // Bounded: the same node under different merges is rare (a fragment spread in several places).
+    if (entries.length < 8) entries.push({ nodes: [...nodes], tree: tree as SelectionTree });
+    if (!known) collected.set(first, entries);
+  }
   return tree as SelectionTree;
 }
 
@@ -42,9 +59,15 @@ export function mergeTrees(...trees: SelectionTree[]): SelectionTree {
   return out;
 }
 
-function collect(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, into: Map<string, Map<string, unknown>>): void {
+function collect(
+  set: SelectionSetNode | undefined,
+  info: GraphQLResolveInfo,
+  into: Map<string, Map<string, unknown>>,
+  state: { conditional: boolean },
+): void {
   if (!set) return;
   for (const selection of set.selections) {
+    if (selection.directives?.length) state.conditional = true;
     if (!included(selection, info)) continue;
     switch (selection.kind) {
       case Kind.FIELD: {
@@ -54,15 +77,15 @@ function collect(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, in
           child = new Map();
           into.set(name, child);
         }
-        collect((selection as FieldNode).selectionSet, info, child as Map<string, Map<string, unknown>>);
+        collect((selection as FieldNode).selectionSet, info, child as Map<string, Map<string, unknown>>, state);
         break;
       }
       case Kind.INLINE_FRAGMENT:
-        collect(selection.selectionSet, info, into);
+        collect(selection.selectionSet, info, into, state);
         break;
       case Kind.FRAGMENT_SPREAD: {
         const fragment = info.fragments[selection.name.value];
-        if (fragment) collect(fragment.selectionSet, info, into);
+        if (fragment) collect(fragment.selectionSet, info, into, state);
         break;
       }
     }
