@@ -63,9 +63,9 @@ export type CallRecordExpansion = 'sessions' | 'sessions($expand=segments)' | 'p
 
 export interface CallRecordProjection {
   /** Graph properties for `$select`; always includes `id`. */
-  select: string[];
+  readonly select: readonly string[];
   /** Expansions the selection needs, each its own request per record. */
-  expansions: CallRecordExpansion[];
+  readonly expansions: readonly CallRecordExpansion[];
 }
 
 /** The expansion that brings a record's sessions, with their segments when those are selected. */
@@ -73,17 +73,32 @@ export function sessionsExpansion(withSegments: boolean): CallRecordExpansion {
   return withSegments ? 'sessions($expand=segments)' : 'sessions';
 }
 
-export function callProjection(tree: SelectionTree): string[] {
-  return withId([...tree.keys()].flatMap((name) => CALL_PROPERTIES[name] ?? []));
+/** Projections by tree: a tree is collected once per document (selection.ts), so its projection is too. */
+const callProjections = new WeakMap<SelectionTree, readonly string[]>();
+const callRecordProjections = new WeakMap<SelectionTree, CallRecordProjection>();
+
+/** The Graph properties a call selection needs (shared: never modify it). */
+export function callProjection(tree: SelectionTree): readonly string[] {
+  let select = callProjections.get(tree);
+  if (!select) {
+    select = Object.freeze(withId([...tree.keys()].flatMap((name) => CALL_PROPERTIES[name] ?? [])));
+    callProjections.set(tree, select);
+  }
+  return select;
 }
 
+/** The Graph properties and expansions a call-record selection needs (shared: never modify it). */
 export function callRecordProjection(tree: SelectionTree): CallRecordProjection {
+  const known = callRecordProjections.get(tree);
+  if (known) return known;
   const select = withId([...tree.keys()].flatMap((name) => CALL_RECORD_PROPERTIES[name] ?? []));
   const expansions: CallRecordExpansion[] = [];
   const sessions = tree.get('sessions');
   if (sessions) expansions.push(sessionsExpansion(sessions.has('segments')));
   if (tree.has('participants')) expansions.push('participants_v2');
-  return { select, expansions };
+  const projection: CallRecordProjection = Object.freeze({ select: Object.freeze(select), expansions: Object.freeze(expansions) });
+  callRecordProjections.set(tree, projection);
+  return projection;
 }
 
 function withId(properties: string[]): string[] {

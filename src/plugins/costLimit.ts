@@ -24,6 +24,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  type ValueNode,
 } from 'graphql';
 import { valueOf } from '../auth/permissions.js';
 import { operationRefused } from './refusal.js';
@@ -36,6 +37,12 @@ export interface CostLimitOptions {
   paging: { defaultFirst: number; maxFirst: number };
 }
 
+/**
+ * Costs already computed, by operation node (Apollo reuses the parsed document of a known query): only for
+ * operations whose cost reads no variable, and only under the same paging settings.
+ */
+const knownCosts = new WeakMap<OperationDefinitionNode, { schema: GraphQLSchema; paging: CostLimitOptions['paging']; cost: number }>();
+
 export function operationCost(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -43,24 +50,51 @@ export function operationCost(
   variables: Readonly<Record<string, unknown>>,
   paging: CostLimitOptions['paging'],
 ): number {
+  const known = knownCosts.get(operation);
+  if (known && known.schema === schema && known.paging.defaultFirst === paging.defaultFirst && known.paging.maxFirst === paging.maxFirst) {
+    return known.cost;
+  }
+  let readsVariables = false;
+  const argumentValue = (field: FieldNode, name: string): unknown => {
+    const argument = field.arguments?.find((a) => a.name.value === name);
+    if (!argument) return undefined;
+    if (hasVariable(argument.value)) readsVariables = true;
+    return valueOf(argument.value, variables);
+  };
+  const cost = walkCost(schema, document, operation, paging, argumentValue);
+  if (cost !== undefined && !readsVariables) knownCosts.set(operation, { schema, paging: { ...paging }, cost });
+  return cost ?? 0;
+}
+
+function hasVariable(value: ValueNode): boolean {
+  if (value.kind === Kind.VARIABLE) return true;
+  if (value.kind === Kind.LIST) return value.values.some(hasVariable);
+  if (value.kind === Kind.OBJECT) return value.fields.some((f) => hasVariable(f.value));
+  return false;
+}
+
+function walkCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  paging: CostLimitOptions['paging'],
+  argumentValue: (field: FieldNode, name: string) => unknown,
+): number | undefined {
   const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
   const root = schema.getRootType(operation.operation);
-  if (!root) return 0;
+  if (!root) return undefined;
 
   const pageSize = (field: FieldNode, definition: GraphQLField<unknown, unknown> | undefined): number => {
     if (field.name.value === '_entities') {
-      const argument = field.arguments?.find((a) => a.name.value === 'representations');
-      const representations = argument ? valueOf(argument.value, variables) : undefined;
+      const representations = argumentValue(field, 'representations');
       return Array.isArray(representations) ? Math.max(1, representations.length) : 1;
     }
     if (definition?.args.some((a) => a.name === 'ids')) {
-      const argument = field.arguments?.find((a) => a.name.value === 'ids');
-      const ids = argument ? valueOf(argument.value, variables) : undefined;
+      const ids = argumentValue(field, 'ids');
       return Array.isArray(ids) ? Math.max(1, ids.length) : 1;
     }
     if (!definition?.args.some((a) => a.name === 'first')) return 1;
-    const argument = field.arguments?.find((a) => a.name.value === 'first');
-    const value = argument ? valueOf(argument.value, variables) : undefined;
+    const value = argumentValue(field, 'first');
     const first = value === undefined || value === null ? paging.defaultFirst : value;
     return typeof first === 'number' && Number.isInteger(first) && first >= 1 ? Math.min(first, paging.maxFirst) : 1;
   };
