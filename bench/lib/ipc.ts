@@ -59,7 +59,13 @@ export async function spawnChild<Ready>(
   const path = fileURLToPath(new URL(`../servers/${script}`, import.meta.url));
   const child: ChildProcess = fork(path, [], {
     // The condition resolves @comms-graphql/simulator to its sources, so the bench needs no build of it.
-    execArgv: ['--conditions=comms-graphql-source', '--import', 'tsx', ...(options.execArgv ?? [])],
+    execArgv: [
+      '--conditions=comms-graphql-source',
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+      ...(options.execArgv ?? []),
+    ],
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
