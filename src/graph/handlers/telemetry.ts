@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { countThrottledItems } from '../throttledItems.js';
 import { GraphTransportError } from '../errors.js';
 import type { GraphRequestEvent, GraphTelemetry, Handler, HandlerContext } from '../request.js';
 import { parseRetryAfter } from '../retryAfter.js';
@@ -137,10 +138,4 @@ function batchItems(ctx: HandlerContext): { batchItems?: number } {
   } catch {
     return {};
   }
-}
-
-function countThrottledItems(bodyText: string): number {
-  // A plain substring search rules out most answers before the pattern runs over the whole body.
-  if (!bodyText.includes('429')) return 0;
-  return bodyText.match(/"status":\s*429\b/g)?.length ?? 0;
 }
