@@ -4,7 +4,9 @@
  * and writes bench/RESULTS.md. Every child process it starts is stopped before it exits.
  *
  * Options: --duration S (measured seconds per run, default 10), --warmup S (default 2), --only s1,s3,cache
- * (scenarios; `replicas`: bench/replicas.ts), --profile (gateway children run with --cpu-prof; see bench/profile.ts), --no-write.
+ * (scenarios; `replicas`: bench/replicas.ts), --profile (each gateway's measured run is profiled into bench/.profiles/;
+ * `npx tsx bench/profile.ts` summarizes them; with BENCH_PROFILE=heap allocations are sampled instead of CPU), --no-write.
+ * BENCH_NODE_FLAGS (environment) adds node flags to every server under test, e.g. `--max-semi-space-size=32`.
  *
  * Processes: this one drives load (autocannon, the open-loop generator, the replay client); the simulator
  * runs in its own child, and each server under test in another, one at a time, so RSS and CPU profiles
