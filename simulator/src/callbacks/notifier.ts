@@ -10,6 +10,7 @@ import type { Random } from '../random.js';
 import type { CallbackSink, CallbackTarget } from '../types.js';
 import { WebhookPoster } from '../webhookPost.js';
 import { signCallbackToken } from './signing.js';
+import { RetryWaits } from '../retryWaits.js';
 
 export interface CallbackDeliveryOptions {
   /** Deliver every second notification twice. */
@@ -91,7 +92,7 @@ export class CallbackNotifier implements CallbackSink {
   private readonly queues = new Map<string, CallQueue>();
   private readonly log: CallbackDelivery[] = [];
   private readonly waiters = new Set<Waiter>();
-  private readonly sleeping = new Set<() => void>();
+  private readonly waits = new RetryWaits();
   private readonly pumps = new Set<Promise<void>>();
   private readonly poster: WebhookPoster;
   private random: Random;
@@ -187,7 +188,7 @@ export class CallbackNotifier implements CallbackSink {
         if (queue.held) clearTimeout(queue.held.timer);
         queue.items.length = 0;
       }
-      for (const wake of this.sleeping) wake();
+      this.waits.wakeAll();
       this.poster.close();
       for (const waiter of this.waiters) {
         clearTimeout(waiter.timer);
@@ -232,7 +233,7 @@ export class CallbackNotifier implements CallbackSink {
       return;
     }
     for (let attempt = 1; attempt <= this.options.maxAttempts && !this.stopped; attempt++) {
-      if (this.options.delayMs > 0) await this.sleep(this.options.delayMs);
+      if (this.options.delayMs > 0) await this.waits.sleep(this.options.delayMs);
       if (this.stopped) return;
       if (this.random() < this.options.dropP) {
         this.record(item, attempt, 0, 'dropped');
@@ -247,7 +248,7 @@ export class CallbackNotifier implements CallbackSink {
           this.record(item, attempt, 0, 'failed', err instanceof Error ? err.message : String(err));
         }
       }
-      if (attempt < this.options.maxAttempts) await this.sleep(this.options.retryBaseMs * 2 ** (attempt - 1));
+      if (attempt < this.options.maxAttempts) await this.waits.sleep(this.options.retryBaseMs * 2 ** (attempt - 1));
     }
   }
 
@@ -255,19 +256,6 @@ export class CallbackNotifier implements CallbackSink {
     const token = await signCallbackToken(this.key, item.target.audience, item.target.tenantId);
     const answer = await this.poster.post(url, item.body, 'application/json', this.options.timeoutMs, { Authorization: `Bearer ${token}` });
     return answer.status;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.sleeping.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      timer.unref?.();
-      this.sleeping.add(wake);
-    });
   }
 
   private record(item: Item, attempt: number, status: number, outcome: DeliveryOutcome, error?: string): void {

@@ -15,6 +15,7 @@ import { Permission } from '../resources/roles.js';
 import type { CallRecordChangeSink, Route, SimRequest, SimResponse } from '../types.js';
 import { GraphHttpError } from '../types.js';
 import type { WebhookPoster } from '../webhookPost.js';
+import { RetryWaits } from '../retryWaits.js';
 
 /** The longest a call-record subscription may live (Graph docs: subscription resource, Teams callRecord). */
 export const MAX_EXPIRATION_MINUTES = 4230;
@@ -67,7 +68,7 @@ export interface SubscriptionDeliveryOptions {
 export class ChangeSubscriptions implements CallRecordChangeSink {
   private readonly byId = new Map<string, StoredSubscription>();
   private readonly log: WebhookDelivery[] = [];
-  private readonly sleeping = new Set<() => void>();
+  private readonly waits = new RetryWaits();
   private readonly sends = new Set<Promise<void>>();
   private readonly sweeper: ReturnType<typeof setInterval>;
   private stopped = false;
@@ -192,7 +193,7 @@ export class ChangeSubscriptions implements CallRecordChangeSink {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.sweeper);
-    for (const wake of this.sleeping) wake();
+    this.waits.wakeAll();
     this.poster.close();
     await Promise.allSettled([...this.sends]);
   }
@@ -309,24 +310,11 @@ export class ChangeSubscriptions implements CallRecordChangeSink {
           if (this.stopped) return;
           this.record(kind, subscriptionId, url, attempt, 0, 'failed', payload, error instanceof Error ? error.message : String(error));
         }
-        if (attempt < this.options.maxAttempts) await this.sleep(this.options.retryBaseMs * 2 ** (attempt - 1));
+        if (attempt < this.options.maxAttempts) await this.waits.sleep(this.options.retryBaseMs * 2 ** (attempt - 1));
       }
     })();
     this.sends.add(send);
     void send.finally(() => this.sends.delete(send));
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.sleeping.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      timer.unref?.();
-      this.sleeping.add(wake);
-    });
   }
 
   private record(
