@@ -16,6 +16,7 @@ import { GraphError, GraphTransportError, graphErrorFrom } from './errors.js';
 import { RETRYABLE_STATUSES, type Clock, type GraphClientStats } from './request.js';
 import { backoffDelay, parseRetryAfter } from './retryAfter.js';
 import { trace, traceContext, withLinks, type SpanContext, type TraceContext } from '../observability/tracing.js';
+import { headersFrom } from './headers.js';
 
 export interface BatchTransportOptions {
   maxItems: number;
@@ -88,14 +89,6 @@ function traced<T>(slots: readonly Slot[], send: () => Promise<T>): Promise<T> {
     if (spanContext && spanContext.spanId !== own) others.set(spanContext.spanId, spanContext);
   }
   return traceContext.with(withLinks(first, [...others.values()]), send);
-}
-
-function toHeaders(raw: unknown): Headers {
-  const headers = new Headers();
-  if (typeof raw === 'object' && raw !== null) {
-    for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') headers.set(k, v);
-  }
-  return headers;
 }
 
 export class BatchTransport {
@@ -333,7 +326,7 @@ export class BatchTransport {
         for (const slot of slots) slot.settle(error);
         return;
       }
-      const headers = toHeaders(item.headers);
+      const headers = headersFrom(item.headers);
       if (item.status >= 200 && item.status < 300) {
         const response: GraphResponse = {
           status: item.status,

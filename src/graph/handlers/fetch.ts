@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { GraphTransportError } from '../errors.js';
+import { headersFrom } from '../headers.js';
 import type { GraphLogger } from '../request.js';
 import { AttemptTimeoutReason, DeadlineReason, type GraphClientStats, type Handler } from '../request.js';
 
@@ -50,17 +51,6 @@ const DECODERS: Readonly<Record<string, (data: Buffer) => Promise<Buffer>>> = {
 /** What this client asks Graph for: every encoding it can decode. */
 export const ACCEPT_ENCODING = 'gzip, deflate, br';
 
-/** undici's response headers (lower-case names, repeated ones as arrays) as a fetch `Headers`. */
-function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
-  const headers = new Headers();
-  for (const name in raw) {
-    const value = raw[name];
-    if (typeof value === 'string') headers.append(name, value);
-    else if (value) for (const v of value) headers.append(name, v);
-  }
-  return headers;
-}
-
 async function bodyText(body: Dispatcher.ResponseData['body'], encoding: string | null): Promise<string> {
   if (encoding === null || encoding === 'identity') return body.text();
   const decode = DECODERS[encoding.toLowerCase()];
@@ -97,7 +87,7 @@ export function fetchHandler(deps: FetchStageDeps): Handler {
         body: ctx.body ?? null,
         signal: ctx.attemptSignal ?? null,
       });
-      const responseHeaders = toHeaders(res.headers);
+      const responseHeaders = headersFrom(res.headers);
       const text = await bodyText(res.body, responseHeaders.get('content-encoding'));
       deps.logger.debug(
         {
