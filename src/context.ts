@@ -70,7 +70,7 @@ class OperationContext implements GatewayContext {
 
   constructor(inputs: OperationInputs) {
     this.inputs = inputs;
-    this.graph = createOperationGraph(inputs.graph, Date.now() + inputs.operationTimeoutMs, callerKey(inputs.caller));
+    this.graph = this.newGraphView();
     this.codec = inputs.codec;
     this.paging = inputs.paging;
     this.requestId = inputs.requestId;
@@ -94,9 +94,14 @@ class OperationContext implements GatewayContext {
   }
 
   freshUpstream(): Pick<GatewayContext, 'graph' | 'loaders'> {
+    const view = this.newGraphView();
+    return { graph: view, loaders: createLoaders(view, this.inputs.callRecordCache) };
+  }
+
+  /** A view of Graph whose deadline starts now. */
+  private newGraphView(): OperationGraph {
     const { inputs } = this;
-    const view = createOperationGraph(inputs.graph, Date.now() + inputs.operationTimeoutMs, callerKey(inputs.caller));
-    return { graph: view, loaders: createLoaders(view, inputs.callRecordCache) };
+    return createOperationGraph(inputs.graph, Date.now() + inputs.operationTimeoutMs, callerKey(inputs.caller));
   }
 }
 

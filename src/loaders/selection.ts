@@ -67,8 +67,10 @@ function collect(
 ): void {
   if (!set) return;
   for (const selection of set.selections) {
-    if (selection.directives?.length) state.conditional = true;
-    if (!included(selection, info)) continue;
+    if (selection.directives?.length) {
+      state.conditional = true;
+      if (!included(selection, info)) continue;
+    }
     switch (selection.kind) {
       case Kind.FIELD: {
         const name = selection.name.value;

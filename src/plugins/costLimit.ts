@@ -62,8 +62,8 @@ export function operationCost(
     return valueOf(argument.value, variables);
   };
   const cost = walkCost(schema, document, operation, paging, argumentValue);
-  if (cost !== undefined && !readsVariables) knownCosts.set(operation, { schema, paging: { ...paging }, cost });
-  return cost ?? 0;
+  if (!readsVariables) knownCosts.set(operation, { schema, paging: { ...paging }, cost });
+  return cost;
 }
 
 function hasVariable(value: ValueNode): boolean {
@@ -79,10 +79,10 @@ function walkCost(
   operation: OperationDefinitionNode,
   paging: CostLimitOptions['paging'],
   argumentValue: (field: FieldNode, name: string) => unknown,
-): number | undefined {
+): number {
   const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
   const root = schema.getRootType(operation.operation);
-  if (!root) return undefined;
+  if (!root) return 0;
 
   const pageSize = (field: FieldNode, definition: GraphQLField<unknown, unknown> | undefined): number => {
     if (field.name.value === '_entities') {
