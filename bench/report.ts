@@ -25,6 +25,21 @@ export interface Row {
   peakRss: number;
   failed: number;
   firstError?: string;
+  /**
+   * The same server again under open-loop load at another server's closed-loop throughput (a baseline at the
+   * gateway's rate): CPU per operation at equal load, where the closed loop compares a busy process with a mostly
+   * waiting one.
+   */
+  atRate?: EqualLoad;
+}
+
+export interface EqualLoad {
+  /** The row whose throughput set the rate (same scenario), e.g. `gateway`. */
+  against: string;
+  rate: number;
+  achievedRate: number;
+  serverCpuMsPerOp: number;
+  failed: number;
 }
 
 export interface AddedLatencyRow {
@@ -157,6 +172,23 @@ export function renderReport(report: Report): { table: string; markdown: string 
       String(a.failed),
     ]),
   );
+  const equalRows = report.rows.filter((r) => r.atRate !== undefined);
+  const equal = table(
+    ['scenario', 'server', 'at the rate of', 'rate ops/s', 'achieved ops/s', 'its CPU ms/op', 'its CPU ms/op, closed loop', 'failed'],
+    equalRows.map((r) => {
+      const e = r.atRate as EqualLoad;
+      return [
+        r.scenario,
+        r.server,
+        e.against,
+        String(e.rate),
+        fmt(e.achievedRate),
+        fmt(e.serverCpuMsPerOp, 2),
+        fmt(r.serverCpuMsPerOp, 2),
+        String(e.failed),
+      ];
+    }),
+  );
   const targets = table(
     ['target', 'measured', 'met'],
     report.targets.map((t) => [t.target, t.measured, t.met ? 'met' : 'NOT met']),
@@ -170,6 +202,9 @@ export function renderReport(report: Report): { table: string; markdown: string 
   const text = [
     'Throughput, latency and Graph traffic (closed loop)',
     main.text,
+    ...(equalRows.length
+      ? ['', "Server CPU per operation at equal load (open loop at the named row's closed-loop throughput)", equal.text]
+      : []),
     '',
     'Latency added over the simulator alone (same Graph requests, same open-loop generator)',
     added.text,
@@ -192,7 +227,17 @@ Columns: *Graph req/op* counts top-level requests the simulator served (a \`$bat
 ## Throughput, latency and Graph traffic
 
 ${main.md}
+${
+  equalRows.length
+    ? `
+## Server CPU per operation at equal load
 
+In the closed loop above, each server runs as fast as its clients let it: the in-memory server is busy all the time, the gateway mostly waits for Graph (20 ms per request), and a process that wakes for each operation spends more CPU per operation than one that is never idle. Here the in-memory server runs again, after its closed loop, under open-loop load at the gateway's closed-loop throughput (*at the rate of*), so the two CPU figures per operation compare equal loads. The targets are judged on the closed-loop ratio; they quote this one beside it.
+
+${equal.md}
+`
+    : ''
+}
 ${paging}
 
 ## Latency added over the simulator alone
