@@ -122,6 +122,7 @@ export function createGraphClient(config: GraphClientConfig, deps: GraphClientDe
       tokenInHand = true;
       return token;
     },
+    heldToken: () => tokenSource.heldToken?.(),
   };
   const { limits } = resolved;
   const endpoint = new GraphEndpoint(resolved.graphOrigin, resolved.apiVersion);

@@ -126,11 +126,17 @@ describe('MSAL token provider', () => {
   it('gets a token with a client secret, serves it from cache, and bypasses the cache when forced', async () => {
     const service = await startTokenService();
     const tokens = createMsalTokenProvider(resolveGraphConfig(config(service)), undefined, silent);
+    expect(tokens.heldToken?.()).toBeUndefined();
     expect(await tokens.getToken({ forceRefresh: false })).toBe('access-1');
+    expect(tokens.heldToken?.()).toBe('access-1');
     expect(await tokens.getToken({ forceRefresh: false })).toBe('access-1');
     expect(service.tokenRequests).toHaveLength(1);
     expect(service.tokenRequests[0]?.get('scope')).toContain('https://graph.microsoft.com/.default');
-    expect(await tokens.getToken({ forceRefresh: true })).toBe('access-2');
+    // A forced refresh drops the held token at once: nothing hands out the old one while the new one is coming.
+    const refreshing = tokens.getToken({ forceRefresh: true });
+    expect(tokens.heldToken?.()).toBeUndefined();
+    expect(await refreshing).toBe('access-2');
+    expect(tokens.heldToken?.()).toBe('access-2');
     expect(service.tokenRequests).toHaveLength(2);
   });
 

@@ -20,6 +20,11 @@ import type { GraphLogger } from '../request.js';
 export interface TokenProvider {
   /** Resolves to a bearer access token for the configured Graph scope. */
   getToken(options: { forceRefresh: boolean }): Promise<string>;
+  /**
+   * The token `getToken({ forceRefresh: false })` would resolve to at once, when the provider holds one: lets a
+   * request skip the wait machinery (abort race, deadline timer) that only a token service call needs.
+   */
+  heldToken?(): string | undefined;
 }
 
 export class TokenAcquisitionError extends Error {
@@ -152,9 +157,12 @@ export function createMsalTokenProvider(
   };
 
   // Concurrent callers share one acquisition, so a burst of 401s yields one fresh token, not many.
+  const usable = (): string | undefined => (held && Date.now() < held.untilMs ? held.token : undefined);
   return {
+    heldToken: usable,
     getToken({ forceRefresh }) {
-      if (!forceRefresh && held && Date.now() < held.untilMs) return Promise.resolve(held.token);
+      const now = forceRefresh ? undefined : usable();
+      if (now !== undefined) return Promise.resolve(now);
       if (forceRefresh) {
         held = undefined;
         pendingForced ??= acquire(true).finally(() => {

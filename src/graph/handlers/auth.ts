@@ -33,7 +33,10 @@ export function authHandler(tokens: TokenProvider, graphOrigin: string, clock: C
       ctx.headers.delete('authorization');
       return next(ctx);
     }
-    ctx.headers.set('authorization', `Bearer ${await token(ctx, false)}`);
+    // A token in hand needs no race with the caller's abort or the deadline: it is there now.
+    const held = tokens.heldToken?.();
+    if (held !== undefined && ctx.signal?.aborted) throw ctx.signal.reason as Error;
+    ctx.headers.set('authorization', `Bearer ${held ?? (await token(ctx, false))}`);
     const res = await next(ctx);
     if (res.status !== 401) return res;
     ctx.headers.set('authorization', `Bearer ${await token(ctx, true)}`);
