@@ -3,26 +3,12 @@ import type { TokenProvider } from '../../src/graph/auth/msal.js';
 import { systemClock } from '../../src/graph/clock.js';
 import { authHandler } from '../../src/graph/handlers/auth.js';
 import type { HandlerContext, RawResponse } from '../../src/graph/request.js';
+import { handlerContext } from './handlerContext.js';
 
 const ORIGIN = 'https://graph.example';
 
 function context(signal?: AbortSignal): HandlerContext {
-  return {
-    method: 'GET',
-    url: new URL(`${ORIGIN}/v1.0/communications/calls`),
-    path: '/communications/calls',
-    headers: new Headers(),
-    body: undefined,
-    idempotent: true,
-    deadline: Date.now() + 60_000,
-    signal,
-    maxAttempts: 1,
-    caller: undefined,
-    clientRequestId: 'c',
-    attempt: 1,
-    attemptSignal: undefined,
-    freshConnection: false,
-  };
+  return handlerContext({ signal, deadline: Date.now() + 60_000 }, ORIGIN);
 }
 
 /** A token provider that counts what it is asked. */

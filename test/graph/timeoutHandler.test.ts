@@ -3,26 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { timeoutHandler } from '../../src/graph/handlers/timeout.js';
 import { systemClock } from '../../src/graph/clock.js';
 import { AttemptTimeoutReason, DeadlineReason, type HandlerContext, type RawResponse } from '../../src/graph/request.js';
+import { handlerContext } from './handlerContext.js';
 
 const OK: RawResponse = { status: 200, headers: new Headers(), bodyText: '{}' };
 
 function context(signal: AbortSignal | undefined, deadline?: number): HandlerContext {
-  return {
-    method: 'GET',
-    url: new URL('https://graph.example/v1.0/communications/calls'),
-    path: '/communications/calls',
-    headers: new Headers(),
-    body: undefined,
-    idempotent: true,
-    deadline,
-    signal,
-    maxAttempts: 1,
-    caller: undefined,
-    clientRequestId: 'c',
-    attempt: 1,
-    attemptSignal: undefined,
-    freshConnection: false,
-  };
+  return handlerContext({ signal, deadline });
 }
 
 /** An attempt that waits until its signal aborts and rejects with the reason, as the transport does. */
