@@ -1,6 +1,7 @@
 /**
  * The explorer bundle's files (dist/explorer/, written by scripts/build-explorer.ts), served from memory under
- * /explorer/. Only files present when the gateway starts are routes: a request names a route, never a path.
+ * /explorer/, brotli- or gzip-compressed when the browser accepts it (the build writes both beside each file). Only
+ * files present when the gateway starts are routes: a request names a route, never a path.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -25,6 +26,53 @@ export function defaultBundleDir(): string {
   return path.join(dir, 'dist', 'explorer');
 }
 
+/** One stored form of a file: as built, or compressed at build time (`app.js.br`, `app.js.gz`). */
+interface Representation {
+  /** `content-encoding`, or undefined for the file as built. */
+  encoding: 'br' | 'gzip' | undefined;
+  body: Buffer;
+  /** Differs between the forms of one file, as HTTP asks of strong validators. */
+  etag: string;
+}
+
+/** The forms of a file this process has, best first: brotli, gzip, then the file itself. */
+function representations(dir: string, name: string): Representation[] {
+  const body = readFileSync(path.join(dir, name));
+  const tag = createHash('sha256').update(body).digest('base64url').slice(0, 27);
+  const forms: Representation[] = [];
+  for (const [encoding, suffix] of [
+    ['br', '.br'],
+    ['gzip', '.gz'],
+  ] as const) {
+    const file = path.join(dir, name + suffix);
+    if (existsSync(file)) forms.push({ encoding, body: readFileSync(file), etag: `"${tag}-${encoding}"` });
+  }
+  forms.push({ encoding: undefined, body, etag: `"${tag}"` });
+  return forms;
+}
+
+/**
+ * The codings an `Accept-Encoding` header allows (RFC 9110 12.5.3): listed with a q above 0, or covered by a `*`
+ * with a q above 0 when not listed. Without the header only the file as built is sent.
+ */
+export function acceptedEncodings(header: string | undefined): Set<string> {
+  const accepted = new Set<string>();
+  if (header === undefined) return accepted;
+  const listed = new Map<string, number>();
+  for (const part of header.split(',')) {
+    const [token = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    if (token === '') continue;
+    const q = params.find((p) => p.startsWith('q='));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    listed.set(token, Number.isFinite(weight) ? weight : 0);
+  }
+  for (const coding of ['br', 'gzip']) {
+    const weight = listed.get(coding) ?? listed.get('*');
+    if (weight !== undefined && weight > 0) accepted.add(coding);
+  }
+  return accepted;
+}
+
 /** Routes (`/explorer/app.js`, ...) for the bundle in `dir`; empty when it has not been built. */
 export function bundleRoutes(dir: string, headers: Readonly<Record<string, string>>): Record<string, http.RequestListener> {
   if (!existsSync(path.join(dir, 'app.js'))) return {};
@@ -32,25 +80,34 @@ export function bundleRoutes(dir: string, headers: Readonly<Record<string, strin
   for (const name of readdirSync(dir)) {
     const type = CONTENT_TYPES[path.extname(name)];
     if (type === undefined) continue;
-    let file: { body: Buffer; etag: string } | undefined;
+    let forms: Representation[] | undefined;
     routes[`/explorer/${name}`] = (req, res) => {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { allow: 'GET, HEAD', 'content-length': '0' }).end();
         return;
       }
       // Read on first use and kept: the files change only with a new build, which means a restart.
-      if (file === undefined) {
-        const body = readFileSync(path.join(dir, name));
-        file = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
-      }
+      forms ??= representations(dir, name);
+      const accepted = acceptedEncodings(req.headers['accept-encoding']);
+      const form = forms.find((f) => f.encoding === undefined || accepted.has(f.encoding)) as Representation;
       // Fixed names: the browser revalidates each time and gets 304 while the build is the same.
-      const common = { ...headers, etag: file.etag, 'cache-control': 'no-cache' };
-      if (req.headers['if-none-match'] === file.etag) {
+      const common = {
+        ...headers,
+        etag: form.etag,
+        'cache-control': 'no-cache',
+        ...(forms.length > 1 ? { vary: 'accept-encoding' } : {}),
+      };
+      if (req.headers['if-none-match'] === form.etag) {
         res.writeHead(304, common).end();
         return;
       }
-      res.writeHead(200, { ...common, 'content-type': type, 'content-length': String(file.body.length) });
-      res.end(req.method === 'HEAD' ? undefined : file.body);
+      res.writeHead(200, {
+        ...common,
+        'content-type': type,
+        ...(form.encoding !== undefined ? { 'content-encoding': form.encoding } : {}),
+        'content-length': String(form.body.length),
+      });
+      res.end(req.method === 'HEAD' ? undefined : form.body);
     };
   }
   return routes;

@@ -1,3 +1,5 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXAMPLE_OPERATIONS } from '../../src/schema/examples.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -77,6 +79,16 @@ describe('the landing page', () => {
       const again = await fetch(new URL(`/explorer/${file}`, stack!.gateway.url), { headers: { 'if-none-match': etag } });
       expect(again.status).toBe(304);
     }
+    // The build compresses the bundle once; a browser that accepts brotli or gzip gets that, byte-equal when decoded.
+    const raw = async (encoding: string): Promise<{ coding: unknown; body: Buffer }> => {
+      const res = await request(new URL('/explorer/app.js', stack!.gateway.url), { headers: { 'accept-encoding': encoding } });
+      return { coding: res.headers['content-encoding'], body: Buffer.from(await res.body.arrayBuffer()) };
+    };
+    const [plain, br, gz] = [await raw('identity'), await raw('br'), await raw('gzip')];
+    expect([plain.coding, br.coding, gz.coding]).toEqual([undefined, 'br', 'gzip']);
+    expect(br.body.length).toBeLessThan(plain.body.length / 3);
+    expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+    expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
     expect((await fetch(new URL('/explorer/../package.json', stack!.gateway.url))).status).toBe(404);
     expect((await fetch(new URL('/explorer/%2e%2e%2fpackage.json', stack!.gateway.url))).status).toBe(404);
   });
