@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countThrottledItems } from '../../src/graph/throttledItems.js';
+import { countThrottledItems, throttledItemsOf } from '../../src/graph/throttledItems.js';
 
 describe('countThrottledItems', () => {
   it('counts the items answered 429, however the JSON is spaced', () => {
@@ -23,5 +23,29 @@ describe('countThrottledItems', () => {
       ],
     });
     expect(countThrottledItems(body)).toBe(0);
+  });
+});
+
+describe('throttledItemsOf', () => {
+  it('scans one answer once, however many handlers ask, and each answer on its own', () => {
+    const text = JSON.stringify({
+      responses: [
+        { id: '1', status: 429 },
+        { id: '2', status: 200 },
+      ],
+    });
+    let reads = 0;
+    const answer = {
+      status: 200,
+      headers: new Headers(),
+      get bodyText() {
+        reads += 1;
+        return text;
+      },
+    };
+    expect(throttledItemsOf(answer)).toBe(1);
+    expect(throttledItemsOf(answer)).toBe(1);
+    expect(reads).toBe(1);
+    expect(throttledItemsOf({ status: 200, headers: new Headers(), bodyText: '{"responses":[]}' })).toBe(0);
   });
 });

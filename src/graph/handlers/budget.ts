@@ -1,5 +1,5 @@
 import type { GraphBudget } from '../budget/budget.js';
-import { countThrottledItems } from '../throttledItems.js';
+import { throttledItemsOf } from '../throttledItems.js';
 import type { Clock, Handler } from '../request.js';
 import { parseRetryAfter } from '../retryAfter.js';
 
@@ -24,7 +24,7 @@ export function budgetHandler(budget: GraphBudget, clock: Clock): Handler {
     if (res.status === 429) {
       const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), clock.now());
       if (retryAfterMs !== undefined) budget.pause(ctx, retryAfterMs);
-    } else if (res.status === 200 && ctx.path === '/$batch' && countThrottledItems(res.bodyText) > 0) {
+    } else if (res.status === 200 && ctx.path === '/$batch' && throttledItemsOf(res) > 0) {
       budget.pauseItems(throttledItems(ctx.body, res.bodyText, clock.now()));
     }
     return res;

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { countThrottledItems } from '../throttledItems.js';
+import { throttledItemsOf } from '../throttledItems.js';
 import { GraphTransportError } from '../errors.js';
 import type { GraphRequestEvent, GraphTelemetry, Handler, HandlerContext } from '../request.js';
 import { parseRetryAfter } from '../retryAfter.js';
@@ -68,7 +68,7 @@ export function telemetryHandler(telemetry: GraphTelemetry | undefined): Handler
     });
     try {
       const res = await next(ctx);
-      const throttled = ctx.path === '/$batch' && res.status === 200 ? countThrottledItems(res.bodyText) : undefined;
+      const throttled = ctx.path === '/$batch' && res.status === 200 ? throttledItemsOf(res) : undefined;
       const retryAfterMs = span && parseRetryAfter(res.headers.get('retry-after'), Date.now());
       if (retryAfterMs !== undefined) span?.setAttribute('graph.retry_after_ms', retryAfterMs);
       report(
