@@ -9,7 +9,7 @@ import { GatewayError, GatewayErrorCode } from '../errors/index.js';
 import type { GraphCallRecord } from '../graph/types.js';
 import type { Loaders } from '../loaders/index.js';
 import type { CallRecordChange } from '../live/events.js';
-import { EventQueue } from './callStreams.js';
+import { EventQueue, releasedOnReturn } from './callStreams.js';
 
 export type CallRecordStreamKind = 'created' | 'updated';
 
@@ -32,16 +32,11 @@ export function callRecordChanges(
   const unlisten = context.live.callRecords.listen((change) => {
     if (kind === 'updated' || change.changeType === 'created') queue.push(change);
   });
-  const events = stream(context, kind, load, queue, unlisten);
-  // A generator waiting for its next event would end only after that event: a subscriber that leaves stops
-  // listening (and fetching) at once instead.
-  const finish = events.return.bind(events);
-  events.return = (value) => {
+  // A subscriber that leaves stops listening (and fetching) at once, not after the next change.
+  return releasedOnReturn(stream(context, kind, load, queue, unlisten), () => {
     unlisten();
     queue.close();
-    return finish(value);
-  };
-  return events;
+  });
 }
 
 async function* stream(

@@ -42,6 +42,20 @@ export class EventQueue<T = LiveCallEvent> {
   }
 }
 
+/**
+ * Makes a subscriber's leaving (`return`, as graphql-ws calls it on `complete` or a closed socket) release the
+ * stream's listener and end its queue at once. A generator waiting for its next event runs its `finally` only after
+ * that event, so a subscriber that left a quiet call would hold its listener until the call changed again.
+ */
+export function releasedOnReturn<T>(events: AsyncGenerator<T>, release: () => void): AsyncGenerator<T> {
+  const finish = events.return.bind(events);
+  events.return = (value) => {
+    release();
+    return finish(value);
+  };
+  return events;
+}
+
 const isEnded = (call: GraphCall): boolean => String(call.state ?? '').toLowerCase() === 'terminated';
 
 /**
@@ -58,7 +72,10 @@ export async function callUpdates(
   try {
     const known = await context.live.store.get(id);
     const first = known?.call ?? (await initial());
-    return stream(first, known?.sequence ?? 0, queue, unsubscribe);
+    return releasedOnReturn(stream(first, known?.sequence ?? 0, queue, unsubscribe), () => {
+      unsubscribe();
+      queue.close();
+    });
   } catch (error) {
     unsubscribe();
     throw error;
@@ -81,10 +98,17 @@ async function* stream(first: GraphCall, after: number, queue: EventQueue, unsub
   }
 }
 
-/** Each incoming call, from now on. */
-export async function* incomingCalls(context: GatewayContext): AsyncGenerator<GraphCall> {
+/** Each incoming call from the moment of subscribing (not of the first read). */
+export function incomingCalls(context: GatewayContext): AsyncGenerator<GraphCall> {
   const queue = new EventQueue();
   const unsubscribe = context.live.bus.subscribe(liveChannels.incoming, (event) => queue.push(event));
+  return releasedOnReturn(incoming(queue, unsubscribe), () => {
+    unsubscribe();
+    queue.close();
+  });
+}
+
+async function* incoming(queue: EventQueue, unsubscribe: () => void): AsyncGenerator<GraphCall> {
   try {
     for await (const event of queue.drain()) yield event.call;
   } finally {
