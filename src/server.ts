@@ -41,6 +41,7 @@ import { operationObservabilityPlugin } from './observability/operationLog.js';
 import { operationTracingPlugin, traceHttpOperation } from './observability/operationTracing.js';
 import { CursorCodec } from './paging/cursor.js';
 import { operationLimits } from './plugins/operationLimits.js';
+import { subscriptionsOverHttpPlugin } from './plugins/subscriptionsOverHttp.js';
 import { createSubscriptionServer } from './subscriptions/websocketServer.js';
 import { resolvers as gatewayResolvers } from './resolvers/index.js';
 import { cacheHintsPlugin } from './schema/cacheHints.js';
@@ -195,6 +196,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       unexpectedErrorLogPlugin<GatewayContext>({ logger, requestId: (context) => context.requestId }),
       // Authorization, then cost: both after validation, before any resolver or Graph request.
       createAuthorizationPlugin<GatewayContext>(security.auth.mode === 'jwt' ? security.auth.permissions : undefined),
+      // Subscriptions run over graphql-ws only: over HTTP, a 400 that says so.
+      subscriptionsOverHttpPlugin<GatewayContext>(),
       ...limits.plugins,
       // Observability: one log line and one metrics sample per operation, its span named and described (when tracing);
       // cache hints (call records only).
