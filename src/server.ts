@@ -177,7 +177,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     // The schema through Apollo's gateway interface, its seam for an executor: graphql-jit or graphql-js (GRAPHQL_EXECUTOR).
     gateway: executionGateway(schema, createExecutor(schema, config.executor, logger)),
     introspection: security.introspection,
-    includeStacktraceInErrorResponses: config.env === 'development',
+    // Never, in any environment: `npm start` runs as development, and a stack names the server's files. Stacks go to the log.
+    includeStacktraceInErrorResponses: false,
     // No "Did you mean ...?" naming fields and types to a caller probing the schema.
     hideSchemaDetailsFromClientErrors: config.env !== 'development',
     csrfPrevention: true,

@@ -81,6 +81,25 @@ describe.each(['development', 'production'])('unexpected errors with NODE_ENV=%s
     const body = JSON.parse(text) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
     expect(body.errors[0]!.message).toBe('Graph reports a conflict: the call is already answered.');
     expect(body.errors[0]!.extensions['code']).toBe('CONFLICT');
+    // No stack trace in any environment: `npm start` runs as development, and its callers are not the gateway's developers.
+    expect(body.errors[0]!.extensions).not.toHaveProperty('stacktrace');
+    expect(text).not.toMatch(/stacktrace|\.[jt]s:\d+/);
     expect(log.lines.filter((line) => line['requestId'] === requestId && String(line['msg']).startsWith('unexpected error'))).toEqual([]);
+  });
+
+  it.each([
+    ['a parse error', '{ call(id: "x") { id }', 'GRAPHQL_PARSE_FAILED'],
+    ['a validation error', '{ call(id: "x") { noSuchField } }', 'GRAPHQL_VALIDATION_FAILED'],
+  ])('answers %s without a stack trace', async (_kind, query, code) => {
+    const response = await fetch(stack.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    });
+    const text = await response.text();
+    const body = JSON.parse(text) as { errors: Array<{ extensions: Record<string, unknown> }> };
+    expect(body.errors[0]!.extensions['code']).toBe(code);
+    expect(body.errors[0]!.extensions).not.toHaveProperty('stacktrace');
+    expect(text).not.toMatch(/stacktrace|\.[jt]s:\d+/);
   });
 });
