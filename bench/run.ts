@@ -4,7 +4,7 @@
  * and writes bench/RESULTS.md. Every child process it starts is stopped before it exits.
  *
  * Options: --duration S (measured seconds per run, default 10), --warmup S (default 2), --only s1,s3,cache
- * (scenarios; `replicas`: bench/replicas.ts), --profile (each gateway's measured run is profiled into bench/.profiles/;
+ * (scenarios; `replicas`: bench/replicas.ts), --profile (each gateway's and in-memory server's measured run is profiled into bench/.profiles/;
  * `npx tsx bench/profile.ts` summarizes them; with BENCH_PROFILE=heap allocations are sampled instead of CPU), --no-write.
  * BENCH_NODE_FLAGS (environment) adds node flags to every server under test, e.g. `--max-semi-space-size=32`.
  *
@@ -67,6 +67,13 @@ const CALLS = 200;
 const PAGED_RECORDS = 10_000;
 /** Operations sent one at a time to count Graph requests and bytes per operation exactly. */
 const PROBE_OPS = 5;
+
+/**
+ * The in-memory server that also sends the gateway's Graph requests for each operation, bare (bench/baselines/bareGraph.ts):
+ * run where every operation makes the same Graph requests alone as under load (S6, C1 warm; not where coalescing
+ * merges operations' requests, S2 and S3).
+ */
+const BARE_GRAPH = 'in-memory + bare Graph requests';
 
 /** Gateway settings that turn the call-record cache off (no in-process entries, no Redis in the bench). */
 const NO_CALL_RECORD_CACHE = { CALL_RECORD_CACHE_MAX_ENTRIES: '0' } as const;
@@ -175,6 +182,8 @@ async function measureClosed(
     /** After the closed loop: CPU per operation under open-loop load at another row's throughput (EqualLoad). */
     atRateOf?: Row;
     gatewayEnv?: Readonly<Record<string, string>>;
+    /** `bare-graph`: the gateway's Graph requests for one operation, sent bare for each. */
+    bareGraphStages?: Stage[];
   },
 ): Promise<ClosedRun> {
   const target = await startTarget(ctx.sim, kind, {
@@ -184,7 +193,8 @@ async function measureClosed(
     ...(opts.coalesce ? { coalesce: opts.coalesce } : {}),
     ...(opts.auth ? { auth: opts.auth } : {}),
     ...(opts.executor ? { executor: opts.executor } : {}),
-    ...(argv.profile && kind === 'gateway' ? { profileName: `${scenario.split(' ')[0] ?? scenario}-${label.replace(/\W+/g, '-')}` } : {}),
+    ...(opts.bareGraphStages ? { bareGraphStages: opts.bareGraphStages } : {}),
+    ...(argv.profile && kind !== 'naive' ? { profileName: `${scenario.split(' ')[0] ?? scenario}-${label.replace(/\W+/g, '-')}` } : {}),
   });
   // The baselines have no caller auth and ignore the header; sending it to every server keeps the load identical.
   const headers: Record<string, string> = opts.auth ? { authorization: `Bearer ${ctx.callerToken}` } : {};
@@ -405,6 +415,13 @@ async function main(): Promise<void> {
       // The in-memory server on the same page beside them, also at the warm gateway's rate (the C1 targets' baseline).
       report.rows.push(
         (await measureClosed(ctx, s, 'in-memory', 'memory', { connections: 8, body: () => body(PAGE_60_QUERY), atRateOf: warm.row })).row,
+        (
+          await measureClosed(ctx, s, BARE_GRAPH, 'bare-graph', {
+            connections: 8,
+            body: () => body(PAGE_60_QUERY),
+            bareGraphStages: warm.stages ?? [],
+          })
+        ).row,
       );
       report.targets.push({
         target: 'C1: a warm page of 60 with sessions and segments costs exactly 1 Graph request',
@@ -441,6 +458,14 @@ async function main(): Promise<void> {
       );
       report.rows.push(
         (await measureClosed(ctx, s, 'in-memory', 'memory', { connections: 8, body: () => peer, auth: 'jwt', atRateOf: gw.row })).row,
+        (
+          await measureClosed(ctx, s, BARE_GRAPH, 'bare-graph', {
+            connections: 8,
+            body: () => peer,
+            auth: 'jwt',
+            bareGraphStages: gw.stages ?? [],
+          })
+        ).row,
       );
     }
 
@@ -716,7 +741,11 @@ function deriveTargets(report: Report): TargetRow[] {
     const atRate = equal
       ? `; at the gateway's ${equal.rate} ops/s the in-memory server spends ${equal.serverCpuMsPerOp.toFixed(2)} ms/op: ${(gateway.serverCpuMsPerOp / equal.serverCpuMsPerOp).toFixed(2)}x`
       : '';
-    return `${ratio.toFixed(2)}x (${gateway.serverCpuMsPerOp.toFixed(2)} vs ${memory.serverCpuMsPerOp.toFixed(2)} ms/op; ${gateway.throughput.toFixed(1)} vs ${memory.throughput.toFixed(1)} ops/s${atRate})`;
+    const bare = report.rows.find((r) => r.scenario === gateway.scenario && r.server === BARE_GRAPH);
+    const floor = bare
+      ? `; the in-memory server also sending the gateway's Graph requests bare spends ${bare.serverCpuMsPerOp.toFixed(2)} ms/op (${(bare.serverCpuMsPerOp / memory.serverCpuMsPerOp).toFixed(2)}x the in-memory server), the gateway ${(gateway.serverCpuMsPerOp / bare.serverCpuMsPerOp).toFixed(2)}x that`
+      : '';
+    return `${ratio.toFixed(2)}x (${gateway.serverCpuMsPerOp.toFixed(2)} vs ${memory.serverCpuMsPerOp.toFixed(2)} ms/op; ${gateway.throughput.toFixed(1)} vs ${memory.throughput.toFixed(1)} ops/s${atRate}${floor})`;
   };
   // The warm call-record cache against the in-memory server executing the same page, run beside it (else S1's).
   const warm = row('C1', 'gateway, cache warm');

@@ -5,6 +5,7 @@ import type { RecordedRequest } from '../servers/instrument.js';
 import type { SimulatorReady } from '../servers/simulator.js';
 import type { TargetKind, TargetReady } from '../servers/target.js';
 import { spawnChild, type Child } from './ipc.js';
+import type { Stage } from './replay.js';
 
 export const PROFILE_DIR = fileURLToPath(new URL('../.profiles/', import.meta.url));
 
@@ -50,6 +51,8 @@ export async function startTarget(
     auth?: 'none' | 'jwt';
     /** The gateway's GRAPHQL_EXECUTOR; default its own default. */
     executor?: 'jit' | 'graphql-js';
+    /** `bare-graph`: the Graph requests to send for each operation (recorded from the gateway). */
+    bareGraphStages?: readonly Stage[];
   },
 ): Promise<Target> {
   const child = await spawnChild<TargetReady>('target.ts', {
@@ -64,6 +67,7 @@ export async function startTarget(
       BENCH_GATEWAY_ENV: JSON.stringify(options.gatewayEnv ?? {}),
       BENCH_AUTH: options.auth ?? 'none',
       ...(options.executor ? { BENCH_EXECUTOR: options.executor } : {}),
+      ...(options.bareGraphStages ? { BENCH_BARE_GRAPH_STAGES: JSON.stringify(options.bareGraphStages) } : {}),
     },
   });
   return {

@@ -27,7 +27,8 @@ export function stagesOf(recorded: readonly RecordedRequest[]): Stage[] {
   return stages;
 }
 
-export function createReplayer(options: { origin: string; caCertificate: string; token: string }): {
+/** `parse`: each answer is also parsed as JSON, as a client using it would (the bare-Graph baseline). */
+export function createReplayer(options: { origin: string; caCertificate: string; token: string; parse?: boolean }): {
   run(stages: readonly Stage[]): Promise<number>;
   close(): Promise<void>;
 } {
@@ -41,6 +42,7 @@ export function createReplayer(options: { origin: string; caCertificate: string;
     });
     const text = await res.body.text();
     if (res.statusCode >= 300) throw new Error(`simulator answered ${res.statusCode} to ${r.method} ${r.path}: ${text.slice(0, 200)}`);
+    if (options.parse) JSON.parse(text);
     return text.length;
   };
   return {

@@ -7,7 +7,9 @@
  *   sets the coalescing window to 2 ms (the default before it became 0 ms, for comparison);
  *   BENCH_GATEWAY_ENV (JSON) adds gateway settings, e.g. the call-record cache's bounds;
  * - `naive`: Apollo Server with the naive resolvers (bench/baselines/naive.ts);
- * - `memory`: Apollo Server with the in-memory resolvers (bench/baselines/memory.ts).
+ * - `memory`: Apollo Server with the in-memory resolvers (bench/baselines/memory.ts);
+ * - `bare-graph`: `memory` that also sends each operation's Graph requests bare, as recorded from the gateway
+ *   (BENCH_BARE_GRAPH_STAGES, JSON; bench/baselines/bareGraph.ts).
  * The baselines use Apollo's standalone HTTP server.
  */
 import { writeFileSync } from 'node:fs';
@@ -20,14 +22,16 @@ import { graphClientConfig } from '../../src/config/graphClient.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { buildGatewaySchema } from '../../src/schema/index.js';
 import { createGateway } from '../../src/server.js';
+import { bareGraphPlugin } from '../baselines/bareGraph.js';
 import { loadMemoryData, memoryResolvers } from '../baselines/memory.js';
 import { naiveResolvers } from '../baselines/naive.js';
 import { createRestClient } from '../baselines/rest.js';
 import { serve } from '../lib/ipc.js';
+import { createReplayer, type Stage } from '../lib/replay.js';
 import { instrumentGraphClient } from './instrument.js';
 import type { SimulatorReady } from './simulator.js';
 
-export type TargetKind = 'gateway' | 'naive' | 'memory';
+export type TargetKind = 'gateway' | 'naive' | 'memory' | 'bare-graph';
 
 export interface TargetReady {
   url: string;
@@ -83,17 +87,23 @@ async function start(): Promise<{ url: string; stop(): Promise<void> }> {
     kind === 'naive'
       ? naiveResolvers(rest)
       : memoryResolvers(await loadMemoryData(rest, 60, JSON.parse(process.env.BENCH_CALL_IDS ?? '[]') as string[]));
+  const replayer =
+    kind === 'bare-graph'
+      ? createReplayer({ origin: sim.origin, caCertificate: sim.caCertificate, token: process.env.BENCH_TOKEN ?? '', parse: true })
+      : undefined;
+  const stages = JSON.parse(process.env.BENCH_BARE_GRAPH_STAGES ?? '[]') as Stage[];
   const apollo = new ApolloServer({
     schema: buildGatewaySchema(resolvers),
     introspection: false,
     // The schema may be a federation subgraph; the baselines answer clients directly.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ...(replayer ? [bareGraphPlugin(() => replayer.run(stages))] : [])],
   });
   const { url } = await startStandaloneServer(apollo, { listen: { port: 0, host: '127.0.0.1' } });
   return {
     url,
     stop: async () => {
       await apollo.stop();
+      await replayer?.close();
       await rest.close();
     },
   };
