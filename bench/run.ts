@@ -10,7 +10,8 @@
  *
  * Processes: this one drives load (autocannon, the open-loop generator, the replay client); the simulator
  * runs in its own child, and each server under test in another, one at a time, so RSS and CPU profiles
- * are the server's own. On a 2-core machine the three share the cores.
+ * are the server's own. On a 2-core machine the three share the cores. The children run tsc's output
+ * (tsconfig.bench.json, compiled at the start) on plain node, like `npm start`.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -23,6 +24,7 @@ import { loadMemoryData } from './baselines/memory.js';
 import { benchReplicas } from './replicas.js';
 import { createRestClient, type RestClient } from './baselines/rest.js';
 import { startSimulatorProcess, startTarget, type Memory, type Target } from './lib/children.js';
+import { compileBench } from './lib/compile.js';
 import { closedLoop, type ClosedLoopResult } from './lib/closedLoop.js';
 import { graphqlClient, openLoop, type OpenLoopResult } from './lib/openLoop.js';
 import { breakdownOf, createReplayer, stagesOf, type Stage } from './lib/replay.js';
@@ -351,6 +353,8 @@ async function main(): Promise<void> {
   if (want('replicas')) await benchReplicas({ seconds: Math.max(45, DURATION_S), write: !argv['no-write'], log });
   if (ONLY?.size === 1 && ONLY.has('replicas')) return;
 
+  log('compiling the servers under test (tsconfig.bench.json): they run on plain node, as `npm start` runs the gateway');
+  compileBench();
   log(`starting the simulator: ${LATENCY_MS} ms fixed latency, ${RECORDS} call records, throttling limits raised to 10,000,000 per second`);
   const simChild = await startSimulatorProcess({ BENCH_LATENCY_MS: String(LATENCY_MS), BENCH_RECORDS: String(RECORDS) });
   const sim = simChild.ready;

@@ -33,7 +33,7 @@ export interface Target {
 }
 
 export function startSimulatorProcess(env: Record<string, string>): Promise<Child<SimulatorReady>> {
-  return spawnChild<SimulatorReady>('simulator.ts', { env });
+  return spawnChild<SimulatorReady>('simulator', { env });
 }
 
 export async function startTarget(
@@ -55,7 +55,7 @@ export async function startTarget(
     bareGraphStages?: readonly Stage[];
   },
 ): Promise<Target> {
-  const child = await spawnChild<TargetReady>('target.ts', {
+  const child = await spawnChild<TargetReady>('target', {
     env: {
       // As in production: graphql-js, among others, reads it at import and skips its development checks.
       NODE_ENV: 'production',

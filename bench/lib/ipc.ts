@@ -3,7 +3,7 @@
  * the child serves them. Bench processes only; errors travel back as messages.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { compiledServer } from './compile.js';
 
 type Handlers = Record<string, (arg: unknown) => unknown>;
 
@@ -49,23 +49,16 @@ export interface Child<Ready> {
 }
 
 /**
- * Forks `script` (a .ts file beside the bench, run through tsx) and waits for its ready message.
+ * Forks the compiled bench server `script` (`target`, `simulator`) and waits for its ready message.
  * `execArgv` adds node flags.
  */
 export async function spawnChild<Ready>(
   script: string,
   options: { env?: Record<string, string>; execArgv?: string[] } = {},
 ): Promise<Child<Ready>> {
-  const path = fileURLToPath(new URL(`../servers/${script}`, import.meta.url));
-  const child: ChildProcess = fork(path, [], {
-    // The condition resolves @comms-graphql/simulator to its sources, so the bench needs no build of it.
-    execArgv: [
-      '--conditions=comms-graphql-source',
-      '--import',
-      'tsx',
-      ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
-      ...(options.execArgv ?? []),
-    ],
+  // Compiled by compileBench (bench/lib/compile.ts): plain node, as the shipped gateway runs.
+  const child: ChildProcess = fork(compiledServer(script), [], {
+    execArgv: [...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), ...(options.execArgv ?? [])],
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
