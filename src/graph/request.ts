@@ -170,7 +170,7 @@ export interface GraphClientStats {
   retries: number;
   /** `$batch` POSTs issued by the transport (their own retries not counted again). */
   batchRequests: number;
-  /** Items per `$batch` POST, in send order. */
+  /** Items per recent `$batch` POST, in send order: at least the last RECENT_BATCH_SIZES, never twice as many. */
   batchSizes: number[];
   /** Flushes of a single item, sent as a plain GET. */
   singleGets: number;
@@ -182,6 +182,15 @@ export interface GraphClientStats {
   retriesDenied: number;
   /** Requests the open circuit failed at once, without sending them. */
   circuitRejections: number;
+}
+
+/** The `$batch` sizes the stats keep: they are for tests and benchmarks, and a gateway runs for months. */
+export const RECENT_BATCH_SIZES = 1000;
+
+/** Records one `$batch`'s size, dropping the oldest half once twice RECENT_BATCH_SIZES are held. */
+export function recordBatchSize(stats: GraphClientStats, items: number): void {
+  stats.batchSizes.push(items);
+  if (stats.batchSizes.length >= 2 * RECENT_BATCH_SIZES) stats.batchSizes.splice(0, stats.batchSizes.length - RECENT_BATCH_SIZES);
 }
 
 export function emptyStats(): GraphClientStats {

@@ -1,12 +1,15 @@
+import { getEventListeners } from 'node:events';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createGraphClient,
   GraphError,
+  GraphTransportError,
   type GraphRequest,
   type GraphResponse,
   type InstrumentedGraphClient,
 } from '../../src/graph/index.js';
+import { emptyStats, recordBatchSize, RECENT_BATCH_SIZES } from '../../src/graph/request.js';
 import { countingTokens, graphErrorBody, ok, startFakeGraph, testConfig, type FakeGraph, type Reply, type Seen } from './fakeGraph.js';
 
 let graph: FakeGraph | undefined;
@@ -190,6 +193,38 @@ describe('the $batch transport', () => {
     expect(client.stats().singleGets).toBe(1);
   });
 
+  it('gives a successful item its own request-id and headers, and the $batch request-id when it has none', async () => {
+    const items = batchGraph((it) =>
+      it.url.endsWith('/1')
+        ? // A header Graph repeats comes as a list (the Reply type speaks of single values).
+          ({
+            status: 200,
+            headers: { 'Request-Id': 'item-req-1', 'Content-Type': 'application/json', 'x-repeated': ['a', 'b'] },
+            body: {},
+          } as unknown as Reply)
+        : { status: 200, body: {} },
+    );
+    const { client } = await setup((seen) => {
+      const reply = items(seen);
+      return typeof reply === 'string' ? reply : { ...reply, headers: { 'request-id': 'outer-req' } };
+    });
+    const [first, second] = (await client.batch([get('/communications/calls/1'), get('/communications/calls/2')])) as GraphResponse[];
+    expect(first!.requestId).toBe('item-req-1');
+    expect(first!.headers.get('content-type')).toBe('application/json');
+    expect(first!.headers.get('x-repeated')).toBe('a, b');
+    expect(second!.requestId).toBe('outer-req');
+    expect([...second!.headers]).toEqual([]);
+  });
+
+  it('keeps the sizes of recent $batch requests only', () => {
+    const stats = emptyStats();
+    for (let i = 0; i < 5 * RECENT_BATCH_SIZES; i++) recordBatchSize(stats, (i % 20) + 1);
+    expect(stats.batchSizes.length).toBeGreaterThanOrEqual(RECENT_BATCH_SIZES);
+    expect(stats.batchSizes.length).toBeLessThan(2 * RECENT_BATCH_SIZES);
+    // The newest last, in send order.
+    expect(stats.batchSizes.slice(-3)).toEqual([18, 19, 20]);
+  });
+
   it('puts an item’s Graph error, with its request-id, in that item’s slot only', async () => {
     const { client } = await setup(
       batchGraph((it) =>
@@ -233,6 +268,36 @@ describe('the $batch transport', () => {
     const [left] = await leaving;
     expect((left as Error).message).toBe('caller left');
     expect(bodies(await staying)).toEqual([{ url: '/communications/calls/2' }]);
+  });
+
+  it('holds one abort listener for all of a call’s items, and none once they are answered', async () => {
+    const { client } = await setup(batchGraph(undefined, 50));
+    const controller = new AbortController();
+    const pending = client.batch(
+      Array.from({ length: 30 }, (_, i) => get(`/communications/calls/${i}`)),
+      { signal: controller.signal, deadline: Date.now() + 5000 },
+    );
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    const slots = await pending;
+    expect(bodies(slots)).toEqual(Array.from({ length: 30 }, (_, i) => ({ url: `/communications/calls/${i}` })));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('settles every item of a call with a deadline error when Graph answers after the deadline', async () => {
+    const { client } = await setup(batchGraph(undefined, 400));
+    const started = Date.now();
+    const paths = ['/communications/calls/1', '/communications/calls/2', '/communications/calls/3'];
+    const slots = await client.batch(
+      paths.map((p) => get(p)),
+      { deadline: started + 100 },
+    );
+    expect(Date.now() - started).toBeLessThan(400);
+    // The items' own deadline and the $batch request's run out together; either may settle them.
+    for (const [i, slot] of slots.entries()) {
+      expect(slot).toBeInstanceOf(GraphTransportError);
+      expect((slot as GraphTransportError).kind).toBe('deadline');
+      expect([paths[i], '/$batch']).toContain((slot as GraphTransportError).path);
+    }
   });
 
   it('refuses non-GET items in their slot', async () => {
