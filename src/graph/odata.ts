@@ -168,9 +168,25 @@ export function expandOption(spec: ExpandSpec): string {
   return items.join(',');
 }
 
+function percentEncode(value: string): string {
+  return encodeURIComponent(value).replace(/%(24|2C|3A|2F|40)/g, (s) => decodeURIComponent(s));
+}
+
+/** Encoded query values by value: an operation naming 100 calls encodes the same `$select` 100 times. */
+const encodedValues = new Map<string, string>();
+const MAX_ENCODED_VALUES = 512;
+
 /** Percent-encodes a query value, keeping the characters OData expressions read better with. */
 function encodeQueryValue(value: string): string {
-  return encodeURIComponent(value).replace(/%(24|2C|3A|2F|40)/g, (s) => decodeURIComponent(s));
+  if (value.length > 1024) return percentEncode(value);
+  let encoded = encodedValues.get(value);
+  if (encoded === undefined) {
+    encoded = percentEncode(value);
+    // Filters vary with callers' arguments: the memo is dropped whole when full rather than kept in order.
+    if (encodedValues.size >= MAX_ENCODED_VALUES) encodedValues.clear();
+    encodedValues.set(value, encoded);
+  }
+  return encoded;
 }
 
 /**

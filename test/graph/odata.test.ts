@@ -126,6 +126,14 @@ describe('$select, $expand and the query string', () => {
     expect(params.get('$filter')).toBe("startDateTime ge 2026-01-01T00:00:00Z and participants_v2/any(p:p/id eq 'a&b+c')");
   });
 
+  it('encodes a value the same the first time and when it is encoded again (memoized), short or long', () => {
+    for (const v of ["participants_v2/any(p:p/id eq 'a&b')", 'id,state', 'x'.repeat(2000) + '&']) {
+      const first = buildQuery({ $filter: v });
+      expect(buildQuery({ $filter: v })).toBe(first);
+      expect(new URLSearchParams(first).get('$filter')).toBe(v);
+    }
+  });
+
   it('round-trips any value through URLSearchParams', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1 }), (v) => {
