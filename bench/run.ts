@@ -693,6 +693,9 @@ async function main(): Promise<void> {
   }
 }
 
+/** A difference with its sign: +1.20, -3.40. */
+const signed = (n: number): string => `${n >= 0 ? '+' : ''}${n.toFixed(2)}`;
+
 function deriveTargets(report: Report): TargetRow[] {
   const out: TargetRow[] = [];
   const row = (scenario: string, server: string): Row | undefined =>
@@ -725,7 +728,7 @@ function deriveTargets(report: Report): TargetRow[] {
     const [p50Max, p99Max] = a.scenario.startsWith('S3') ? [1, 5] : [2, 10];
     out.push({
       target: `${a.scenario.split(' ')[0]}: added latency at 200 ops/s, p50 <= ${p50Max} ms and p99 <= ${p99Max} ms`,
-      measured: `p50 +${p50.toFixed(2)} ms, p99 +${p99.toFixed(2)} ms (gateway ${a.gatewayP50.toFixed(1)}/${a.gatewayP99.toFixed(1)} ms, simulator alone ${a.aloneP50.toFixed(1)}/${a.aloneP99.toFixed(1)} ms)`,
+      measured: `p50 ${signed(p50)} ms, p99 ${signed(p99)} ms (gateway ${a.gatewayP50.toFixed(1)}/${a.gatewayP99.toFixed(1)} ms, simulator alone ${a.aloneP50.toFixed(1)}/${a.aloneP99.toFixed(1)} ms)`,
       met: p50 <= p50Max && p99 <= p99Max,
     });
   }
