@@ -16,7 +16,7 @@ import { GraphError, GraphTransportError, graphErrorFrom } from './errors.js';
 import { recordBatchSize, RETRYABLE_STATUSES, type Clock, type GraphClientStats } from './request.js';
 import { backoffDelay, parseRetryAfter } from './retryAfter.js';
 import { trace, traceContext, withLinks, type SpanContext, type TraceContext } from '../observability/tracing.js';
-import { headersFrom } from './headers.js';
+import { headersFrom, headerValue } from './headers.js';
 
 export interface BatchTransportOptions {
   maxItems: number;
@@ -71,16 +71,12 @@ const FRESH = -Infinity;
 
 function dedupeKey(req: GraphRequest): string {
   if (req.headers === undefined) return `${req.path}\n[]`;
-  const headers = Object.entries(req.headers ?? {})
+  const headers = Object.entries(req.headers)
     .map(([k, v]) => [k.toLowerCase(), v] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `${req.path}\n${JSON.stringify(headers)}`;
 }
 
-/**
- * Sends in the first caller's trace context, linked to the other callers' operations: a `$batch` shared by
- * concurrent operations is one span, found from each of them.
- */
 /**
  * A successful item's answer. Its headers become fetch `Headers` only when read: the gateway's readers take the
  * body, and one `$batch` answers up to 20 items (a `Headers` each was most of the transport's own cost per item).
@@ -98,17 +94,10 @@ function itemResponse(item: BatchItemResponse & { status: number }, outer: Graph
   };
 }
 
-/** A header of a `$batch` item's `headers` object by its lowercase name (any case in the object), if a string. */
-function headerValue(raw: unknown, lowercaseName: string): string | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  for (const name in raw) {
-    if (name.toLowerCase() !== lowercaseName) continue;
-    const value = (raw as Record<string, unknown>)[name];
-    if (typeof value === 'string') return value;
-  }
-  return undefined;
-}
-
+/**
+ * Sends in the first caller's trace context, linked to the other callers' operations: a `$batch` shared by
+ * concurrent operations is one span, found from each of them.
+ */
 function traced<T>(slots: readonly Slot[], send: () => Promise<T>): Promise<T> {
   const first = slots[0]?.trace ?? traceContext.active();
   const own = trace.getSpanContext(first)?.spanId;

@@ -12,3 +12,14 @@ export function headersFrom(raw: unknown): Headers {
   }
   return headers;
 }
+
+/** One header of such a record by its lowercase name (the record may spell it in any case), when it is a string. */
+export function headerValue(raw: unknown, lowercaseName: string): string | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  for (const name in raw) {
+    if (name.toLowerCase() !== lowercaseName) continue;
+    const value = (raw as Record<string, unknown>)[name];
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
+}

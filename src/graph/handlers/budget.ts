@@ -1,6 +1,7 @@
 import type { GraphBudget } from '../budget/budget.js';
 import { throttledItemsOf } from '../throttledItems.js';
 import type { Clock, Handler } from '../request.js';
+import { headerValue } from '../headers.js';
 import { parseRetryAfter } from '../retryAfter.js';
 
 /**
@@ -41,9 +42,7 @@ function throttledItems(requestBody: string | undefined, responseText: string, n
     const out: Array<{ url: string; retryAfterMs: number }> = [];
     for (const item of answered) {
       if (item?.status !== 429) continue;
-      const headers = (item.headers ?? {}) as Record<string, unknown>;
-      const raw = Object.entries(headers).find(([k]) => k.toLowerCase() === 'retry-after')?.[1];
-      const retryAfterMs = parseRetryAfter(typeof raw === 'string' ? raw : undefined, now);
+      const retryAfterMs = parseRetryAfter(headerValue(item.headers, 'retry-after'), now);
       const url = urls.get(String(item.id));
       if (url && retryAfterMs !== undefined) out.push({ url, retryAfterMs });
     }
