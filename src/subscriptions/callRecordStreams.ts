@@ -33,10 +33,7 @@ export function callRecordChanges(
     if (kind === 'updated' || change.changeType === 'created') queue.push(change);
   });
   // A subscriber that leaves stops listening (and fetching) at once, not after the next change.
-  return releasedOnReturn(stream(context, kind, load, queue, unlisten), () => {
-    unlisten();
-    queue.close();
-  });
+  return releasedOnReturn(stream(context, kind, load, queue, unlisten), queue, unlisten);
 }
 
 async function* stream(

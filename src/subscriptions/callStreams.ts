@@ -43,14 +43,16 @@ export class EventQueue<T = LiveCallEvent> {
 }
 
 /**
- * Makes a subscriber's leaving (`return`, as graphql-ws calls it on `complete` or a closed socket) release the
- * stream's listener and end its queue at once. A generator waiting for its next event runs its `finally` only after
- * that event, so a subscriber that left a quiet call would hold its listener until the call changed again.
+ * Makes a subscriber's leaving (`return`, as graphql-ws calls it on `complete` or a closed socket) stop the stream's
+ * listener (`unsubscribe`) and end the queue it fills at once. A generator waiting for its next event runs its
+ * `finally` only after that event, so a subscriber that left a quiet call would hold its listener until the call
+ * changed again.
  */
-export function releasedOnReturn<T>(events: AsyncGenerator<T>, release: () => void): AsyncGenerator<T> {
+export function releasedOnReturn<T>(events: AsyncGenerator<T>, queue: EventQueue<unknown>, unsubscribe: () => void): AsyncGenerator<T> {
   const finish = events.return.bind(events);
   events.return = (value) => {
-    release();
+    unsubscribe();
+    queue.close();
     return finish(value);
   };
   return events;
@@ -72,10 +74,7 @@ export async function callUpdates(
   try {
     const known = await context.live.store.get(id);
     const first = known?.call ?? (await initial());
-    return releasedOnReturn(stream(first, known?.sequence ?? 0, queue, unsubscribe), () => {
-      unsubscribe();
-      queue.close();
-    });
+    return releasedOnReturn(stream(first, known?.sequence ?? 0, queue, unsubscribe), queue, unsubscribe);
   } catch (error) {
     unsubscribe();
     throw error;
@@ -102,10 +101,7 @@ async function* stream(first: GraphCall, after: number, queue: EventQueue, unsub
 export function incomingCalls(context: GatewayContext): AsyncGenerator<GraphCall> {
   const queue = new EventQueue();
   const unsubscribe = context.live.bus.subscribe(liveChannels.incoming, (event) => queue.push(event));
-  return releasedOnReturn(incoming(queue, unsubscribe), () => {
-    unsubscribe();
-    queue.close();
-  });
+  return releasedOnReturn(incoming(queue, unsubscribe), queue, unsubscribe);
 }
 
 async function* incoming(queue: EventQueue, unsubscribe: () => void): AsyncGenerator<GraphCall> {
